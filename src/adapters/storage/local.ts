@@ -145,8 +145,10 @@ export class LocalStorageAdapter implements StorageAdapter {
   }
 
   async get(key: string): Promise<Buffer> {
+    // Checked outside the try, so an invalid key surfaces as InvalidStorageKeyError, not a read failure.
+    const target = this.objectPath(key);
     try {
-      return await readFile(this.objectPath(key));
+      return await readFile(target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") {
         throw new StorageError(key, `storage key ${key} not found under ${this.root}`, { cause: error });
