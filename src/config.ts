@@ -109,6 +109,8 @@ export interface AppConfig {
     espeak?: string;
   };
   runDefaults: RunOptions;
+  /** Failure injection for resume tests: `node` or `node:chapterIndex` (`DOC2VIDEO_INJECT_FAILURE`). */
+  injectFailure?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -238,5 +240,6 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       espeak: optional(env, "ESPEAK_PATH"),
     },
     runDefaults,
+    injectFailure: optional(env, "DOC2VIDEO_INJECT_FAILURE"),
   };
 }

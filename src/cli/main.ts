@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * The doc2video command line: `run <file>`, resume with `--thread <id>`,
+ * `runs`, `show <id>` and `search <query>`.
+ */
+import { Command, CommanderError } from "commander";
+import { Doc2VideoError } from "../errors.js";
+import { registerRunCommand, resumeFromFlags, type GlobalFlags } from "./run-command.js";
+import { registerRunsCommand } from "./runs-command.js";
+import { registerShowCommand } from "./show-command.js";
+
+function buildProgram(): Command {
+  const program = new Command()
+    .name("doc2video")
+    .description("Turn long documents into narrated chapter videos, with runs that survive crashes and resume.")
+    .option("--workspace <dir>", "folder for checkpoints, the vector index and local storage (default: ./workspace or DOC2VIDEO_WORKSPACE)")
+    .option("--thread <run-id>", "resume the run with this id from its last checkpoint")
+    .option("--json", "with --thread: print the summary as JSON")
+    .option("-v, --verbose", "log each node start and finish to stderr")
+    .showHelpAfterError()
+    .addHelpText(
+      "after",
+      `
+Examples:
+  pnpm agent run examples/tidewater-field-guide.md
+  pnpm agent --thread <run-id>        resume an interrupted or failed run
+  pnpm agent runs                     list runs
+  pnpm agent show <run-id>            status, stage times and outputs
+  pnpm agent search "tide pools" -k 5 search indexed documents`,
+    )
+    .action(async (flags: GlobalFlags & { json?: boolean }, command: Command) => {
+      if (!flags.thread) {
+        command.help();
+        return;
+      }
+      await resumeFromFlags(flags.thread, flags, flags.json === true);
+    });
+
+  registerRunCommand(program);
+  program
+    .command("resume")
+    .description("resume a run from its last checkpoint (same as --thread)")
+    .argument("<run-id>", "run id")
+    .option("--json", "print the summary as JSON on stdout")
+    .action(async (runId: string, flags: { json?: boolean }, command: Command) => {
+      await resumeFromFlags(runId, command.optsWithGlobals<GlobalFlags>(), flags.json === true);
+    });
+  registerRunsCommand(program);
+  registerShowCommand(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`doc2video: ${message}\n`);
+    // Our own errors explain themselves; anything else is a bug, so show where it came from.
+    const verbose = argv.includes("-v") || argv.includes("--verbose");
+    if (error instanceof Error && error.stack && (verbose || !(error instanceof Doc2VideoError))) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv);

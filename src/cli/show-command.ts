@@ -1,0 +1,95 @@
+/** `show <run id>`: status, per-stage time, chapters and artifact URLs of one run. */
+import type { Command } from "commander";
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import { buildDoc2VideoGraph } from "../../graphs/doc2video.js";
+import { RunError } from "../errors.js";
+import { RunRegistry, type NodeRunRecord } from "../runs/run-registry.js";
+import type { RunStateType } from "../state.js";
+import { workspacePaths } from "../workspace.js";
+import { displayLocation, formatDuration } from "./format.js";
+import { configFromFlags, type GlobalFlags } from "./run-command.js";
+
+/** Per-node totals: executions, failures and time spent. */
+export function summariseNodeRuns(nodeRuns: NodeRunRecord[]) {
+  const totals = new Map<string, { runs: number; failed: number; aborted: number; seconds: number }>();
+  for (const run of nodeRuns) {
+    const total = totals.get(run.node) ?? { runs: 0, failed: 0, aborted: 0, seconds: 0 };
+    total.runs += 1;
+    if (run.status === "failed") total.failed += 1;
+    if (run.status === "aborted") total.aborted += 1;
+    total.seconds += (run.durationMs ?? 0) / 1000;
+    totals.set(run.node, total);
+  }
+  return totals;
+}
+
+/** Registers `show <run id>`. */
+export function registerShowCommand(program: Command): void {
+  program
+    .command("show")
+    .description("show the status, stage times and outputs of a run")
+    .argument("<run-id>", "run id, as printed by `run` or listed by `runs`")
+    .option("--json", "print JSON on stdout")
+    .action(async (runId: string, flags: { json?: boolean }, command: Command) => {
+      const config = configFromFlags(command.optsWithGlobals<GlobalFlags>());
+      const paths = workspacePaths(config.workspace);
+      const registry = new RunRegistry(paths.checkpointsDb);
+      try {
+        const run = registry.get(runId);
+        if (!run) throw new RunError(runId, `run ${runId} not found in ${paths.checkpointsDb}; list runs with \`pnpm agent runs\``);
+        const graph = buildDoc2VideoGraph().compile({ checkpointer: SqliteSaver.fromConnString(paths.checkpointsDb) });
+        const snapshot = await graph.getState({ configurable: { thread_id: runId } });
+        const state = snapshot.values as Partial<RunStateType>;
+        const nodeRuns = registry.nodeRuns(runId);
+        const totals = summariseNodeRuns(nodeRuns);
+        const chapters = (state.chapters ?? []).map((chapter) => ({
+          number: chapter.index + 1,
+          title: chapter.title,
+          stages: Object.keys(state.artifacts?.[String(chapter.index)] ?? {}),
+          video_url: state.artifacts?.[String(chapter.index)]?.video?.url ?? null,
+        }));
+
+        if (flags.json) {
+          const output = {
+            run,
+            next: snapshot.next,
+            stages: Object.fromEntries(totals),
+            chapters,
+            full_video_url: state.fullVideo?.url ?? null,
+            manifest_url: state.manifest?.url ?? null,
+          };
+          process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+          return;
+        }
+        const out: string[] = [
+          `run      ${run.runId}`,
+          `status   ${run.status}${run.lockPid ? ` (pid ${run.lockPid})` : ""}`,
+          `source   ${run.sourcePath}`,
+          `created  ${run.createdAt}`,
+        ];
+        if (run.error) {
+          const where = [run.failedNode, run.failedChapter === null ? undefined : `chapter ${run.failedChapter + 1}`]
+            .filter(Boolean)
+            .join(", ");
+          out.push(`error    ${where ? `${where}: ` : ""}${run.error}`);
+        }
+        if (snapshot.next.length > 0) out.push(`next     ${[...new Set(snapshot.next)].join(", ")} (resume with --thread ${runId})`);
+        out.push("", "stage               runs  failed  time");
+        for (const [node, total] of totals) {
+          out.push(`${node.padEnd(20)}${String(total.runs).padStart(4)}  ${String(total.failed).padStart(6)}  ${formatDuration(total.seconds)}`);
+        }
+        if (chapters.length > 0) {
+          out.push("", "chapters");
+          for (const chapter of chapters) {
+            const where = chapter.video_url ? displayLocation(chapter.video_url) : `done: ${chapter.stages.join(", ") || "nothing yet"}`;
+            out.push(`  ${String(chapter.number).padStart(2)}. ${chapter.title}\n      ${where}`);
+          }
+        }
+        if (state.fullVideo) out.push("", `full video  ${displayLocation(state.fullVideo.url)}`);
+        if (state.manifest) out.push(`manifest    ${displayLocation(state.manifest.url)}`);
+        process.stdout.write(`${out.join("\n")}\n`);
+      } finally {
+        registry.close();
+      }
+    });
+}

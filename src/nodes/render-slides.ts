@@ -1,0 +1,71 @@
+/** renderSlides: draws one slide per scene of a chapter. */
+import path from "node:path";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { SlideSpec } from "../adapters/images/slide-renderer.js";
+import { artifactKey } from "../adapters/storage/keys.js";
+import { ChapterScriptSchema } from "../script/script-schema.js";
+import { servicesFrom } from "../services.js";
+import type { ChapterTask } from "../state.js";
+import { chapterScratchDir, completeChapterStage, sceneStem } from "./chapter-task.js";
+import { INPUT_HASH_METADATA, ensureLocalCopy, inputHash, isStoredWithInputs } from "./input-hash.js";
+import { storeArtifact } from "./store-artifact.js";
+import { trackNode } from "./track-node.js";
+
+/** Renders the chapter's slides, stores them, and sends the chapter to composeVideo. */
+export async function renderSlides(task: ChapterTask, config: LangGraphRunnableConfig) {
+  const services = servicesFrom(config);
+  const { runId, chapter, options, document } = task;
+  const scriptRef = task.artifacts.script;
+  if (!scriptRef) throw new Error(`renderSlides got chapter ${chapter.index + 1} without a script`);
+
+  return services.chapterLimit.run(
+    () =>
+      trackNode(services, runId, "renderSlides", chapter.index, async () => {
+        const script = ChapterScriptSchema.parse(
+          JSON.parse((await services.storage.get(scriptRef.key, { signal: config.signal })).toString("utf8")),
+        );
+        const folder = await chapterScratchDir(services, task, "slides");
+        const keys: string[] = [];
+        const urls: string[] = [];
+        for (const [sceneIndex, scene] of script.scenes.entries()) {
+          config.signal?.throwIfAborted();
+          const spec: SlideSpec = {
+            documentTitle: document.title,
+            chapterTitle: chapter.title,
+            chapterNumber: chapter.index + 1,
+            chapterCount: task.chapterCount,
+            sceneNumber: sceneIndex + 1,
+            sceneCount: script.scenes.length,
+            sceneTitle: scene.title,
+            keyPoints: scene.keyPoints,
+            language: document.language,
+            width: options.width,
+            height: options.height,
+          };
+          const hash = inputHash({ renderer: services.slides.provider, spec });
+          const key = artifactKey({ runId, chapterIndex: chapter.index, stage: "slides", file: `${sceneStem(sceneIndex)}.png` });
+          const localPath = path.join(folder, `${sceneStem(sceneIndex)}.png`);
+          if (await isStoredWithInputs(services, key, hash)) {
+            await ensureLocalCopy(services, key, localPath, config.signal);
+            keys.push(key);
+            urls.push(services.storage.url(key));
+            continue;
+          }
+          await services.slides.render(spec, localPath, config.signal);
+          const stored = await storeArtifact(services, {
+            runId,
+            key,
+            body: { path: localPath },
+            node: "renderSlides",
+            chapterIndex: chapter.index,
+            metadata: { [INPUT_HASH_METADATA]: hash },
+            signal: config.signal,
+          });
+          keys.push(stored.key);
+          urls.push(stored.url);
+        }
+        return completeChapterStage(task, { slides: { keys, urls } }, "composeVideo");
+      }),
+    config.signal,
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * The one path by which nodes write artifacts: through the storage adapter,
+ * with the artifact recorded for the run.
+ */
+import type { PutBody, PutResult } from "../adapters/storage/storage-adapter.js";
+import type { Services } from "../services.js";
+
+/** What one artifact write needs. */
+export interface ArtifactWrite {
+  runId: string;
+  key: string;
+  body: PutBody;
+  node: string;
+  chapterIndex?: number;
+  contentType?: string;
+  /** Extra object metadata, such as the hash of the inputs that produced it. */
+  metadata?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** Stores an artifact (create-only) and returns where it is. */
+export async function storeArtifact(services: Services, write: ArtifactWrite): Promise<PutResult> {
+  return services.storage.put(write.key, write.body, {
+    contentType: write.contentType,
+    metadata: { ...write.metadata, node: write.node },
+    signal: write.signal,
+  });
+}

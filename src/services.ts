@@ -1,0 +1,60 @@
+/**
+ * The services a run's nodes use: storage, run registry, speech, slides,
+ * script writers and the chapter concurrency limit.
+ *
+ * The CLI and tests pass them in the invoke `context`; when a node finds
+ * none there (LangGraph Studio, `langgraph dev`), it builds them from the
+ * environment once per process.
+ */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { loadConfig, type AppConfig } from "./config.js";
+import { getStorageAdapter } from "./adapters/storage/index.js";
+import type { StorageAdapter } from "./adapters/storage/storage-adapter.js";
+import type { TtsAdapter } from "./adapters/tts/tts-adapter.js";
+import { EspeakTtsAdapter } from "./adapters/tts/espeak.js";
+import type { SlideRenderer } from "./adapters/images/slide-renderer.js";
+import { CanvasSlideRenderer } from "./adapters/images/canvas-slides.js";
+import { ConcurrencyLimit } from "./runs/concurrency-limit.js";
+import { RunRegistry } from "./runs/run-registry.js";
+import { workspacePaths, type WorkspacePaths } from "./workspace.js";
+
+/** Everything a node needs besides its input. */
+export interface Services {
+  config: AppConfig;
+  paths: WorkspacePaths;
+  storage: StorageAdapter;
+  registry: RunRegistry;
+  tts: TtsAdapter;
+  slides: SlideRenderer;
+  /** Bounds how many chapters run a heavy stage at once. */
+  chapterLimit: ConcurrencyLimit;
+}
+
+/** What the CLI and tests pass as the invoke `context`. */
+export interface Doc2VideoContext {
+  services?: Services;
+}
+
+/** Builds services from a configuration. */
+export function createServices(config: AppConfig): Services {
+  const paths = workspacePaths(config.workspace);
+  return {
+    config,
+    paths,
+    storage: getStorageAdapter(config),
+    registry: new RunRegistry(paths.checkpointsDb),
+    tts: new EspeakTtsAdapter({ binaryPath: config.binaries.espeak }),
+    slides: new CanvasSlideRenderer(),
+    chapterLimit: new ConcurrencyLimit(config.runDefaults.concurrency),
+  };
+}
+
+let fallback: Services | undefined;
+
+/** Returns the services of the current invocation, or the process-wide defaults. */
+export function servicesFrom(config: LangGraphRunnableConfig): Services {
+  const fromContext = (config.context as Doc2VideoContext | undefined)?.services;
+  if (fromContext) return fromContext;
+  fallback ??= createServices(loadConfig());
+  return fallback;
+}
