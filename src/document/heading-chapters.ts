@@ -1,0 +1,99 @@
+/**
+ * Chapters from Markdown headings.
+ *
+ * Which heading level marks chapters differs between documents: a book may use
+ * `#` for its title and `##` for chapters, a README `#` for sections. The rule:
+ * a heading counts at level L when its section (up to the next heading of level
+ * L or higher) has body text of its own; headings above level L count only if
+ * text sits directly under them. The chosen level is the highest one with at
+ * least two such headings, moving one level deeper while the chapters are far
+ * longer than the target and the deeper level splits them further.
+ */
+import { countLetters, frontMatterChapter, trimRange, type ChapterCandidate } from "./chapter-bounds.js";
+import { parseMarkdownHeadings, type MarkdownHeading } from "./markdown-headings.js";
+
+/** Median chapter length, as a multiple of the target, above which a deeper heading level is tried. */
+const OVERSIZED_CHAPTER_FACTOR = 4;
+
+/** Finds chapters from headings; returns fewer than two when the headings do not mark chapters. */
+export function findHeadingChapters(text: string, targetChapterChars: number): ChapterCandidate[] {
+  const headings = parseMarkdownHeadings(text);
+  const levels = [...new Set(headings.map((heading) => heading.level))].sort((a, b) => a - b);
+  const layouts = levels
+    .map((level) => ({ level, chapters: chaptersAtLevel(text, headings, level) }))
+    .filter((layout) => layout.chapters.length >= 2);
+
+  let chosen = layouts[0];
+  if (!chosen) {
+    return [];
+  }
+  for (const deeper of layouts.slice(1)) {
+    const oversized = medianLength(chosen.chapters) > OVERSIZED_CHAPTER_FACTOR * targetChapterChars;
+    if (!oversized || deeper.chapters.length <= chosen.chapters.length) {
+      break;
+    }
+    chosen = deeper;
+  }
+
+  const chapters = chosen.chapters.map(({ candidate }) => candidate);
+  const firstHeadingStart = chosen.chapters[0]!.heading.start;
+  const front = frontMatterChapter(text, firstHeadingStart, "heading", (segment) => removeMarkup(segment));
+  return front ? [front, ...chapters] : chapters;
+}
+
+interface HeadingChapter {
+  heading: MarkdownHeading;
+  candidate: ChapterCandidate;
+}
+
+function chaptersAtLevel(text: string, headings: readonly MarkdownHeading[], level: number): HeadingChapter[] {
+  const chapters: HeadingChapter[] = [];
+  headings.forEach((heading, i) => {
+    if (heading.level > level) {
+      return;
+    }
+    const later = headings.slice(i + 1);
+    const boundary = later.find((other) => other.level <= level)?.start ?? text.length;
+    // A heading above the chapter level only counts for the text directly under it.
+    const bodyEnd = heading.level === level ? boundary : (later[0]?.start ?? text.length);
+    if (!hasBodyText(text, heading.end, bodyEnd, headings)) {
+      return;
+    }
+    const range = trimRange(text, heading.end, boundary);
+    if (range) {
+      chapters.push({ heading, candidate: { title: heading.title, ...range, source: "heading" } });
+    }
+  });
+  return chapters;
+}
+
+/** True when [start, end) holds letters or digits outside heading lines, rules and markup. */
+function hasBodyText(text: string, start: number, end: number, headings: readonly MarkdownHeading[]): boolean {
+  let cursor = start;
+  for (const heading of headings) {
+    if (heading.start >= end) {
+      break;
+    }
+    if (heading.start >= cursor) {
+      if (countLetters(removeMarkup(text.slice(cursor, heading.start))) > 0) {
+        return true;
+      }
+      cursor = Math.max(cursor, heading.end);
+    }
+  }
+  return cursor < end && countLetters(removeMarkup(text.slice(cursor, end))) > 0;
+}
+
+/** Drops what is not read as prose: headings, HTML comments and tags, link targets. */
+function removeMarkup(segment: string): string {
+  return segment
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, "")
+    .replace(/<[^>]+>/g, "")
+    .replace(/\]\([^)]*\)/g, "]")
+    .replace(/^ {0,3}#{1,6}(?:[ \t].*)?$/gm, "");
+}
+
+function medianLength(chapters: readonly HeadingChapter[]): number {
+  const lengths = chapters.map(({ candidate }) => candidate.end - candidate.start).sort((a, b) => a - b);
+  return lengths[Math.floor(lengths.length / 2)] ?? 0;
+}
