@@ -1,10 +1,11 @@
 /**
  * Starts s3rver (a fake S3) in a child process on 127.0.0.1 with a fresh
  * data folder, behind a small HTTP proxy that records every request and can
- * answer chosen requests with injected errors.
+ * fail chosen requests with injected errors.
  *
- * s3rver runs under `--openssl-legacy-provider` because its paged
- * ListObjectsV2 continuation tokens use a cipher that OpenSSL 3 disables.
+ * s3rver runs under `--openssl-legacy-provider` because it encrypts paged
+ * ListObjectsV2 continuation tokens with DES, which OpenSSL 3 only offers
+ * through its legacy provider.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -19,7 +20,7 @@ const require = createRequire(import.meta.url);
 /** The access key and secret s3rver accepts by default. */
 export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
-/** One request the proxy forwarded or answered. */
+/** One request the proxy forwarded or failed itself. */
 export interface RecordedS3Request {
   method: string;
   /** Path as sent, still percent-encoded. */
@@ -29,7 +30,7 @@ export interface RecordedS3Request {
   status: number;
 }
 
-/** An error the proxy answers instead of forwarding, for the next `remaining` matching requests. */
+/** An error the proxy returns instead of forwarding, for the next `remaining` matching requests. */
 interface InjectedFault {
   remaining: number;
   status: number;

@@ -4,7 +4,9 @@
  * configuration so every node of a process shares one client.
  */
 import { loadConfig, type AppConfig } from "../../config.js";
+import { GcsStorageAdapter } from "./gcs.js";
 import { LocalStorageAdapter } from "./local.js";
+import { S3StorageAdapter } from "./s3.js";
 import type { StorageAdapter } from "./storage-adapter.js";
 
 const cache = new Map<string, StorageAdapter>();
@@ -24,9 +26,11 @@ export function getStorageAdapter(config: AppConfig = loadConfig()): StorageAdap
       break;
     case "s3":
     case "minio":
+      adapter = new S3StorageAdapter(config.storage.s3, {}, provider);
+      break;
     case "gcs":
-      // TODO: remote backends are added with the S3 and GCS adapters.
-      throw new Error(`STORAGE_PROVIDER=${provider} is not available yet`);
+      adapter = new GcsStorageAdapter(config.storage.gcs);
+      break;
     default: {
       const unknown: never = provider;
       throw new Error(`unknown STORAGE_PROVIDER ${String(unknown)}`);

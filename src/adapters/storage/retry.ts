@@ -1,7 +1,7 @@
 /**
- * Retries for remote storage calls: transient failures (timeouts, 5xx,
+ * Retries for remote storage calls. Transient failures (timeouts, 5xx,
  * throttling, dropped connections) are retried with exponential backoff and
- * full jitter; anything else fails at once so a bad credential or a missing
+ * full jitter. Anything else fails at once, so a bad credential or a missing
  * bucket is reported in milliseconds, not after minutes of retrying.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -95,7 +95,7 @@ export function backoffDelayMs(policy: RetryPolicy, retry: number, random: () =>
   return Math.floor(random() * cap);
 }
 
-/** What a retried call is about, for logs and for the final error. */
+/** The operation, bucket and object of a retried call, for logs and for the final error. */
 export interface RetryContext {
   /** Operation name such as `put` or `list`. */
   operation: string;
@@ -104,7 +104,7 @@ export interface RetryContext {
   key: string;
   policy: RetryPolicy;
   signal?: AbortSignal;
-  /** Turns the last failure into the `StorageError` the caller sees. */
+  /** Turns the last failure into the `StorageError` thrown to the caller. */
   toStorageError: (error: unknown, kind: FailureKind) => StorageError;
 }
 

@@ -16,7 +16,7 @@ const CREDENTIAL_ERROR_NAMES = new Set([
   "CredentialsProviderError",
 ]);
 
-/** What was being done when an S3 call failed. */
+/** The operation and object of a failed S3 call. */
 export interface S3FailureContext {
   operation: string;
   bucket: string;

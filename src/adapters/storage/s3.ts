@@ -160,8 +160,8 @@ export class S3StorageAdapter implements StorageAdapter {
     signal: AbortSignal | undefined,
   ): Promise<typeof ALREADY_EXISTS | undefined> {
     // NOTE: s3rver 3.7.1 ignores If-None-Match on PUT, so against it only the
-    // HEAD in `put` enforces create-only; two writers racing between that HEAD
-    // and this PUT would both succeed there. Real S3 and MinIO answer 412.
+    // HEAD in `put` enforces create-only. Two writers racing between that HEAD
+    // and this PUT would both succeed there, where real S3 and MinIO return 412.
     const params: PutObjectCommandInput = {
       Bucket: this.bucket,
       Key: objectName,

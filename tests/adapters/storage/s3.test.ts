@@ -101,7 +101,7 @@ describe("s3 adapter", () => {
   });
 
   it("412 on write is resolved by comparing hashes", async () => {
-    // Real S3 answers 412 when another writer created the key after our HEAD.
+    // Real S3 returns 412 when another writer created the key after our HEAD.
     await adapter.put("race/same.txt", "same bytes");
     server.injectFault({
       count: 1,

@@ -21,9 +21,9 @@ export interface StorageContractFixture {
   countUploadRequests?: () => number;
   /** Multipart (S3) or resumable (GCS) upload sessions started so far. */
   countMultipartUploads?: () => number;
-  /** Makes the server answer the next `count` requests with HTTP 503. */
+  /** Makes the server fail the next `count` requests with HTTP 503. */
   failNextRequests?: (count: number) => void;
-  /** Requests the server answered with 503 so far. */
+  /** Requests the server failed with 503 so far. */
   countFailedRequests?: () => number;
   /** An adapter whose credentials the server rejects with 403, and its bucket. */
   denied?: { adapter: StorageAdapter; bucket: string };
