@@ -30,10 +30,10 @@ export const MAX_SLIDE_SIDE = 7680;
 
 /**
  * PNG options. Slides are flat colour plus anti-aliased text, where libpng's
- * row filters cost time and save nothing: on a 1920x1080 English slide
+ * row filters cost time and save nothing. On a 1920x1080 English slide
  * (@napi-rs/canvas 1.2.1, 2-core x64) the default (level 6, all filters) took
- * 61 ms for 163 KB, level 3 without filters 8.5 ms for 155 KB. The PNG is an
- * intermediate for ffmpeg and an archived copy, so speed wins.
+ * 61 ms for 163 KB, and level 3 without filters took 8.5 ms for 155 KB. The
+ * PNG is an intermediate for ffmpeg and an archived copy, so speed wins.
  */
 export const PNG_ENCODE_OPTIONS = { compressionLevel: 3, filters: PngFilter.None } as const;
 
@@ -95,7 +95,7 @@ export function canvasMeasure(context: SKRSContext2D, fonts: FontStack): Measure
   };
 }
 
-/** All text the slide may draw, so the font stack covers every character of it. */
+/** Joins all text the slide may draw, so the font stack covers every character of it. */
 export function slideText(spec: SlideSpec): string {
   const labels = progressLabels(spec);
   return [spec.documentTitle, spec.chapterTitle, spec.sceneTitle, ...spec.keyPoints, labels.chapter, labels.progress, "\u2026-"].join(

@@ -5,9 +5,9 @@
  * Fontsource splits each family into subset files per Unicode range (Noto Sans
  * SC 5.3.0 has 101 of them per weight) and lists the ranges in `unicode.json`.
  * @napi-rs/canvas picks one face per family name and weight, so every file is
- * registered under its own family alias, and a `ctx.font` family list names
- * the subsets that the slide's characters need, in order of preference; the
- * canvas falls back along that list per character.
+ * registered under its own family alias. A `ctx.font` family list then names
+ * the subsets that the slide's characters need, in order of preference, and
+ * the canvas falls back along that list per character.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -127,13 +127,19 @@ function subsetsNeeded(
   const chosen = new Map<string, { source: LoadedSource; subset: SubsetRanges; rank: number }>();
   const add = (sourceRank: number, source: LoadedSource, subset: SubsetRanges): void => {
     const key = `${source.source.packageName}/${subset.subset}`;
-    if (!chosen.has(key)) chosen.set(key, { source, subset, rank: sourceRank * 10_000 + subset.order });
+    // Within a package the `latin` subset goes first, so Latin letters and
+    // punctuation keep one face even where numbered subsets overlap it.
+    const subsetRank = subset.subset === "latin" ? -1 : subset.order;
+    if (!chosen.has(key)) chosen.set(key, { source, subset, rank: sourceRank * 10_000 + subsetRank });
   };
 
   const primary = sources[0];
   const primaryLatin = primary?.index.find((entry) => entry.subset.subset === "latin")?.subset;
   if (primary !== undefined && primaryLatin !== undefined) add(0, primary, primaryLatin);
 
+  // NOTE: a character outside every package's ranges (Noto Sans SC and TC 5.3.0
+  // still lack some rare Traditional ideographs) comes from an installed font,
+  // and draws as a missing-glyph box when no installed font has it.
   for (const char of new Set(text)) {
     const codePoint = char.codePointAt(0) ?? 0;
     if (codePoint <= 0x20) continue;

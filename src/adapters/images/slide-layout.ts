@@ -1,6 +1,7 @@
 /**
- * Where everything on a slide goes. Pure: text is measured through the
- * `measure` argument, so tests can check every box against the frame.
+ * Slide layout: the position and size of every text line and shape. The
+ * layout is pure because text is measured through the `measure` argument, so
+ * tests can check every box against the frame.
  *
  *   +--------------------------------------------------------------+
  *   | document title                                               |
@@ -36,7 +37,7 @@ export interface Rect {
   height: number;
 }
 
-/** What a text box shows; the renderer picks its colour by role. */
+/** The content kind of a text box; the renderer picks its colour by role. */
 export type SlideTextRole =
   | "documentTitle"
   | "chapterLabel"
@@ -56,7 +57,7 @@ export interface TextBox extends Rect {
   truncated: boolean;
 }
 
-/** What a shape shows; the renderer picks its colour and form by role. */
+/** The content kind of a shape; the renderer picks its colour and form by role. */
 export type SlideShapeRole =
   | "accentRule"
   | "bullet"
@@ -139,7 +140,7 @@ export function layoutSlide(spec: SlideSpec, measure: MeasureText): SlideLayout 
   return { width: spec.width, height: spec.height, safeArea, boxes };
 }
 
-/** The chapter label and progress line, in the slide's language. */
+/** Returns the chapter label and the progress line in the slide's language. */
 export function progressLabels(spec: SlideSpec): { chapter: string; progress: string } {
   const { chapterNumber, chapterCount, sceneNumber, sceneCount } = normalizedProgress(spec);
   const tag = spec.language.toLowerCase();
@@ -183,7 +184,7 @@ function layoutHeader(title: string, safeArea: Rect, scale: number, measure: Mea
   return textBox("documentTitle", fitted, safeArea.x, safeArea.y, LABEL_LINE_HEIGHT, measure);
 }
 
-/** The progress bar along the bottom of the safe area and the label with scene dots above it. */
+/** Lays out the progress bar along the bottom of the safe area and the label with scene dots above it. */
 function layoutFooter(
   spec: SlideSpec,
   label: string,
@@ -228,9 +229,9 @@ function layoutFooter(
 }
 
 /**
- * One segment per chapter while segments stay wider than 6 px at 1080p, else
- * one continuous bar; the fill covers finished chapters and the finished part
- * of the current one.
+ * Lays out one bar segment per chapter, or one continuous bar when segments
+ * would be narrower than 6 px at 1080p. The fill covers finished chapters and
+ * the finished part of the current one.
  */
 function layoutProgressBar(
   progress: ReturnType<typeof normalizedProgress>,
@@ -251,8 +252,9 @@ function layoutProgressBar(
   for (let chapter = 1; chapter <= progress.chapterCount; chapter += 1) {
     const x = bar.x + (chapter - 1) * (segmentWidth + segmentGap);
     boxes.push({ kind: "shape", role: "progressTrack", x, y: bar.y, width: segmentWidth, height: bar.height });
-    const fraction =
-      chapter < progress.chapterNumber ? 1 : chapter === progress.chapterNumber ? progress.sceneNumber / progress.sceneCount : 0;
+    let fraction = 0;
+    if (chapter < progress.chapterNumber) fraction = 1;
+    if (chapter === progress.chapterNumber) fraction = progress.sceneNumber / progress.sceneCount;
     if (fraction > 0) {
       const width = Math.max(bar.height, segmentWidth * fraction);
       boxes.push({ kind: "shape", role: "progressFill", x, y: bar.y, width, height: bar.height });
@@ -261,7 +263,7 @@ function layoutProgressBar(
   return boxes;
 }
 
-/** Chapter label, chapter title, a short accent rule and the scene title, stacked from the top. */
+/** Stacks the chapter label, chapter title, a short accent rule and the scene title, centred in `column`. */
 function layoutTitleColumn(
   spec: SlideSpec,
   chapterLabel: string,
@@ -320,23 +322,23 @@ function centerVertically(boxes: SlideBox[], column: Rect): SlideBox[] {
 }
 
 /**
- * Bulleted key points in `column`, at the largest size from 40 px down to
- * 26 px (at 1080p) at which all of them fit; below that, the longest points
- * lose lines first, and points that still do not fit are dropped.
+ * Lays out bulleted key points in `column` at the largest size from 40 px
+ * down to 26 px (at 1080p) at which all of them fit. If none fits, the
+ * longest points lose lines first, and points that still do not fit are dropped.
  */
 function layoutKeyPoints(points: string[], column: Rect, scale: number, measure: MeasureText): SlideBox[] {
-  const shown = points.map((point) => point.trim()).filter((point) => point !== "").slice(0, MAX_KEY_POINTS);
-  if (shown.length === 0) return [];
+  const visiblePoints = points.map((point) => point.trim()).filter((point) => point !== "").slice(0, MAX_KEY_POINTS);
+  if (visiblePoints.length === 0) return [];
 
   const maxSizePx = 40 * scale;
   const minSizePx = 26 * scale;
   const step = Math.max(1, maxSizePx * 0.04);
   let fitted: FittedText[] | undefined;
   for (let sizePx = maxSizePx; sizePx > minSizePx && fitted === undefined; sizePx -= step) {
-    const candidate = wrapPoints(shown, { sizePx, weight: 400 }, column.width, measure);
+    const candidate = wrapPoints(visiblePoints, { sizePx, weight: 400 }, column.width, measure);
     if (pointsHeight(candidate) <= column.height) fitted = candidate;
   }
-  fitted ??= shrinkPointsToHeight(shown, { sizePx: minSizePx, weight: 400 }, column, measure);
+  fitted ??= shrinkPointsToHeight(visiblePoints, { sizePx: minSizePx, weight: 400 }, column, measure);
 
   const boxes: SlideBox[] = [];
   const top = column.y + Math.max(0, (column.height - pointsHeight(fitted)) / 2);

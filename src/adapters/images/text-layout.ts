@@ -46,7 +46,7 @@ const WIDE_CHARACTER =
 /** Characters that must not start a line. */
 const CLOSING_PUNCTUATION = /[，。、；：！？）」』】》〉〕］｝〗〙〛…—～・ー’”,.;:!?)\]}%]/u;
 /** Characters that must not end a line. */
-const OPENING_PUNCTUATION = /[（「『【《〈〔［｛〖〘〚‘“(\[{]/u;
+const OPENING_PUNCTUATION = /[（「『【《〈〔［｛〖〘〚‘“([{]/u;
 
 /**
  * Splits `text` into breakable tokens: whitespace runs become a single space,
@@ -193,8 +193,8 @@ export function truncateWithEllipsis(text: string, maxWidth: number, font: FontS
 
 /**
  * Wraps `text` at the largest size from `maxSizePx` down to `minSizePx` at
- * which it fits in `maxLines`; at the minimum size it keeps the first
- * `maxLines` lines and ends the last one with an ellipsis.
+ * which it fits in `maxLines`. If it does not fit even at the minimum size,
+ * the first `maxLines` lines are kept and the last one ends with an ellipsis.
  */
 export function fitText(text: string, options: FitOptions, measure: MeasureText): FittedText {
   const { maxWidth, maxSizePx, minSizePx, weight } = options;
@@ -225,8 +225,8 @@ export function limitLines(
   measure: MeasureText,
 ): FittedText {
   if (lines.length <= maxLines) return { lines, font, truncated: false };
-  const kept = lines.slice(0, maxLines);
-  const lastIndex = kept.length - 1;
-  kept[lastIndex] = truncateWithEllipsis(kept[lastIndex]!, maxWidth, font, measure);
-  return { lines: kept, font, truncated: true };
+  const keptLines = lines.slice(0, maxLines);
+  const lastIndex = keptLines.length - 1;
+  keptLines[lastIndex] = truncateWithEllipsis(keptLines[lastIndex]!, maxWidth, font, measure);
+  return { lines: keptLines, font, truncated: true };
 }
