@@ -46,7 +46,7 @@ export class CanvasSlideRenderer implements SlideRenderer {
   /** Draws `spec` into a PNG file at `outputPath`, written to a temporary file first and then renamed. */
   async render(spec: SlideSpec, outputPath: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    validateSpec(spec, outputPath);
+    validateSize(spec, outputPath);
     const started = performance.now();
 
     const png = await this.renderPng(spec, signal);
@@ -70,6 +70,7 @@ export class CanvasSlideRenderer implements SlideRenderer {
   /** Draws `spec` and returns the encoded PNG, for callers that store bytes themselves. */
   async renderPng(spec: SlideSpec, signal?: AbortSignal): Promise<Buffer> {
     signal?.throwIfAborted();
+    validateSize(spec);
     const canvas = createCanvas(spec.width, spec.height);
     const context = canvas.getContext("2d");
     context.lang = spec.language;
@@ -103,12 +104,13 @@ export function slideText(spec: SlideSpec): string {
   );
 }
 
-function validateSpec(spec: SlideSpec, outputPath: string): void {
+function validateSize(spec: SlideSpec, outputPath?: string): void {
   const sideIsValid = (value: number, min: number): boolean =>
     Number.isInteger(value) && value >= min && value <= MAX_SLIDE_SIDE;
   if (!sideIsValid(spec.width, MIN_SLIDE_WIDTH) || !sideIsValid(spec.height, MIN_SLIDE_HEIGHT)) {
+    const target = outputPath === undefined ? "" : ` for ${outputPath}`;
     throw new SlideRenderError(
-      `invalid slide size ${spec.width}x${spec.height} for ${outputPath}: width must be an integer from ` +
+      `invalid slide size ${spec.width}x${spec.height}${target}: width must be an integer from ` +
         `${MIN_SLIDE_WIDTH} to ${MAX_SLIDE_SIDE} and height from ${MIN_SLIDE_HEIGHT} to ${MAX_SLIDE_SIDE}; 1920x1080 is the default`,
       { outputPath },
     );

@@ -192,3 +192,14 @@ describe("CJK glyphs", () => {
     expect(new Set(rare.map((character) => glyphPixels(fonts, character))).size).toBe(rare.length);
   });
 });
+
+describe("CanvasSlideRenderer.renderPng", () => {
+  it("returns PNG bytes of the requested size", async () => {
+    const png = await renderer.renderPng(smallSpec);
+    expect((await loadImage(png)).width).toBe(1280);
+  });
+
+  it("rejects a fractional height", async () => {
+    await expect(renderer.renderPng({ ...smallSpec, height: 720.5 })).rejects.toThrow(/invalid slide size 1280x720\.5:/);
+  });
+});
