@@ -14,7 +14,10 @@ export type ChapterCandidate = Omit<ChapterPlan, "index">;
  */
 export const MIN_FRONT_MATTER_LETTERS = 1000;
 
-/** Title of the chapter made from substantial text before the first chapter. */
+/**
+ * Title of the chapter made from substantial text before the first chapter.
+ * NOTE: it is English whatever the document's language.
+ */
 export const FRONT_MATTER_TITLE = "Introduction";
 
 /**
@@ -46,9 +49,9 @@ export function countLetters(text: string): number {
 }
 
 /**
- * Returns a chapter for the text before the first chapter when it holds at
- * least MIN_FRONT_MATTER_LETTERS letters once `removeMarkup` has dropped what
- * is not prose; otherwise undefined, and that text belongs to no chapter.
+ * Returns a chapter for the text before the first chapter when it contains at
+ * least MIN_FRONT_MATTER_LETTERS letters after `removeMarkup` drops what is
+ * not prose. Otherwise returns undefined, and that text belongs to no chapter.
  */
 export function frontMatterChapter(
   text: string,

@@ -12,7 +12,7 @@
 import { countLetters, frontMatterChapter, trimRange, type ChapterCandidate } from "./chapter-bounds.js";
 import { splitLines, type TextLine } from "./markdown-headings.js";
 
-/** Longest line, in characters, that can be a chapter line or a title line. */
+/** Maximum length, in characters, of a chapter line or a title line. */
 const MAX_HEADING_LINE_CHARS = 100;
 
 const NUMBER_WORD =
@@ -152,10 +152,10 @@ function parseRomanLine(text: string): ParsedHeading | undefined {
 }
 
 /**
- * Checks that the chapter line stands alone and reads a title from the line
- * after it when there is one: either directly below, or after one blank line
- * and followed by a blank line. Returns undefined when the chapter line is the
- * start of a prose paragraph.
+ * Checks that the chapter line is a paragraph of its own and reads a title
+ * from the line after it when there is one. That title line is either directly
+ * below, or after one blank line and followed by a blank line. Returns
+ * undefined when the chapter line is the start of a prose paragraph.
  */
 function readTitleLine(
   lines: readonly TextLine[],
@@ -171,8 +171,8 @@ function readTitleLine(
   const nextIsBlank = next.text.trim() === "";
 
   if (!nextIsBlank) {
-    const standsAlone = afterNext === undefined || afterNext.text.trim() === "";
-    if (hasTitle || !standsAlone || !isTitleLine(next.text)) {
+    const isOwnParagraph = afterNext === undefined || afterNext.text.trim() === "";
+    if (hasTitle || !isOwnParagraph || !isTitleLine(next.text)) {
       return undefined;
     }
     return { title: cleanTitle(next.text), end: next.next };
@@ -188,8 +188,8 @@ function readTitleLine(
 }
 
 /**
- * A title line is short, is not itself a chapter line and does not end like a
- * sentence, unless it is all capitals ("THE PERIOD.").
+ * Tests for a title line: short, not itself a chapter line, and not ending
+ * like a sentence unless it is all capitals ("THE PERIOD.").
  */
 function isTitleLine(text: string): boolean {
   const title = cleanTitle(text);
@@ -205,7 +205,7 @@ function isTitleLine(text: string): boolean {
 
 /** Titles start with a capital, a digit, a quote or a letter of a script without case. */
 function startsLikeTitle(title: string): boolean {
-  return /^[\p{Lu}\p{Lo}\p{N}"'“‘(\[]/u.test(title);
+  return /^[\p{Lu}\p{Lo}\p{N}"'“‘([]/u.test(title);
 }
 
 /** Trims a title and removes emphasis markers such as `_To Mrs. Saville_`. */

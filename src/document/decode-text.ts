@@ -100,9 +100,9 @@ function rejectBinary(bytes: Uint8Array, filePath: string): void {
 
 /**
  * Picks an encoding for bytes that are not valid UTF-8. A confident guess of a
- * non-Western encoding (GB18030, Shift_JIS, windows-1251, ...) wins; otherwise
- * Windows-1252 is used when every byte is defined in it, because that is what
- * older Western text files almost always are.
+ * non-Western encoding (GB18030, Shift_JIS, windows-1251, ...) wins. Otherwise
+ * Windows-1252 is used when every byte is defined in it, because older Western
+ * text files are most often Windows-1252.
  */
 function decodeLegacy(bytes: Uint8Array, filePath: string): ExtractedText {
   const guesses = chardet.analyse(bytes.subarray(0, SAMPLE_BYTES));

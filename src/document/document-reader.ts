@@ -1,8 +1,8 @@
 /**
  * The contract every format reader implements. A reader turns a file's bytes
- * into text; `readDocument` then normalises that text, strips boilerplate and
- * guesses title and language the same way for every format, so adding HTML,
- * PDF, EPUB or DOCX means adding one reader file and one registry entry.
+ * into text. `readDocument` then normalises that text, strips boilerplate and
+ * guesses title and language the same way for every format. Adding HTML, PDF,
+ * EPUB or DOCX therefore means adding one reader file and one registry entry.
  */
 import type { DocumentFormat } from "../state.js";
 

@@ -2,11 +2,11 @@
  * Chapters from Markdown headings.
  *
  * Which heading level marks chapters differs between documents: a book may use
- * `#` for its title and `##` for chapters, a README `#` for sections. The rule:
- * a heading counts at level L when its section (up to the next heading of level
- * L or higher) has body text of its own; headings above level L count only if
- * text sits directly under them. The chosen level is the highest one with at
- * least two such headings, moving one level deeper while the chapters are far
+ * `#` for its title and `##` for chapters, a README `#` for sections. A heading
+ * counts at level L when its section, up to the next heading of level L or
+ * higher, has body text of its own. Headings above level L count only if text
+ * sits directly under them. The chosen level is the highest one with at least
+ * two such headings. It moves one level deeper while the chapters are far
  * longer than the target and the deeper level splits them further.
  */
 import { countLetters, frontMatterChapter, trimRange, type ChapterCandidate } from "./chapter-bounds.js";
@@ -35,6 +35,8 @@ export function findHeadingChapters(text: string, targetChapterChars: number): C
     chosen = deeper;
   }
 
+  // NOTE: a very long section stays one chapter (the yt-dlp README's options section is about 62,000
+  // characters); only unstructured text is cut by length.
   const chapters = chosen.chapters.map(({ candidate }) => candidate);
   const firstHeadingStart = chosen.chapters[0]!.heading.start;
   const front = frontMatterChapter(text, firstHeadingStart, "heading", (segment) => removeMarkup(segment));
@@ -67,7 +69,7 @@ function chaptersAtLevel(text: string, headings: readonly MarkdownHeading[], lev
   return chapters;
 }
 
-/** True when [start, end) holds letters or digits outside heading lines, rules and markup. */
+/** Returns true when [start, end) contains letters or digits outside heading lines, rules and markup. */
 function hasBodyText(text: string, start: number, end: number, headings: readonly MarkdownHeading[]): boolean {
   let cursor = start;
   for (const heading of headings) {

@@ -1,12 +1,12 @@
 /**
  * Chapters cut by length, for text with no headings or chapter lines. Cuts
- * fall between paragraphs; a paragraph far longer than the target is cut
+ * fall between paragraphs. A paragraph far longer than the target is cut
  * between lines, then after sentences, and only as a last resort inside a
  * sentence.
  */
 import { trimRange, type ChapterCandidate } from "./chapter-bounds.js";
 
-/** Longest piece, as a multiple of the target, kept whole before it is cut at a finer boundary. */
+/** Maximum piece length, as a multiple of the target, kept whole before it is cut at a finer boundary. */
 const MAX_PIECE_FACTOR = 1.5;
 
 /** A last chapter shorter than this share of the target is merged into the one before it. */

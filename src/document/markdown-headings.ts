@@ -1,8 +1,9 @@
 /**
- * A line scanner for Markdown headings. It follows CommonMark where that
- * matters for chapters: ATX headings (`#` to `######` after at most three
- * spaces), setext headings (a text line underlined with `===` or `---`), and no
- * headings inside fenced code blocks (``` or ~~~) or multi-line HTML comments.
+ * A line scanner for Markdown headings that follows CommonMark where it
+ * matters for chapters. It finds ATX headings (`#` to `######` after at most
+ * three spaces) and setext headings (a text line underlined with `===` or
+ * `---`). It finds none inside fenced code blocks (``` or ~~~) or multi-line
+ * HTML comments.
  */
 
 /** One heading and where it sits in the text. */
@@ -116,7 +117,7 @@ function isSetextText(lines: readonly TextLine[], index: number): boolean {
   );
 }
 
-/** A closing fence uses the opening character, at least as many times, and nothing after it. */
+/** Tests for a closing fence: the opening character, at least as many times, and nothing after it. */
 function closesFence(line: string, fence: string): boolean {
   const match = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
   return match !== null && match[1]![0] === fence[0] && match[1]!.length >= fence.length;

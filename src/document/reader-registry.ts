@@ -1,6 +1,6 @@
 /**
  * The format readers and how a file is matched to one. A new format is one
- * file under `formats/` plus one entry in `READERS`; formats without a reader
+ * file under `formats/` plus one entry in `READERS`. Formats without a reader
  * are recognised by extension or signature and rejected with a clear message.
  */
 import path from "node:path";
@@ -21,14 +21,14 @@ const PENDING_FORMATS: ReadonlyArray<{ format: DocumentFormat; label: string; ex
   { format: "docx", label: "DOCX", extensions: [".docx"] },
 ];
 
-/** File signatures for files whose extension says nothing, checked against the first bytes. */
+/** File signatures checked against the first bytes when the extension is unknown. */
 const SIGNATURES: ReadonlyArray<{ bytes: readonly number[]; format: DocumentFormat }> = [
   { bytes: [...Buffer.from("%PDF-")], format: "pdf" },
 ];
 
 /**
- * Picks the format of a file from its extension, then from its first bytes;
- * anything else is treated as plain text, which the text decoder rejects when
+ * Picks the format of a file from its extension, then from its first bytes.
+ * Anything else is treated as plain text, and the text decoder rejects it when
  * the bytes are binary.
  */
 export function detectFormat(filePath: string, bytes: Uint8Array): DocumentFormat {

@@ -30,8 +30,8 @@ export interface SplitChunksOptions {
 
 /**
  * Separators from coarsest to finest. The Chinese and Japanese sentence ends
- * let text without spaces be split between sentences; the splitter keeps a
- * separator at the start of the following chunk.
+ * let text without spaces be split between sentences. The splitter keeps each
+ * separator at the start of the following chunk, so such a chunk opens with `。`.
  */
 const SEPARATORS = ["\n\n", "\n", "。", "！", "？", " ", ""];
 
