@@ -1,127 +1,34 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CanvasSlideRenderer, SLIDE_THEME } from "../../../src/adapters/images/canvas-slides.js";
 import { loadFontStack, type FontStack } from "../../../src/adapters/images/fonts.js";
-import { MARGIN_X_RATIO, MARGIN_Y_RATIO } from "../../../src/adapters/images/slide-layout.js";
 import { SlideRenderError } from "../../../src/adapters/images/slide-render-error.js";
-import type { SlideSpec } from "../../../src/adapters/images/slide-renderer.js";
-import { chineseSpec, englishSpec, longWordSpec, mixedSpec, overlongSpec, smallSpec } from "./slide-specs.js";
+import { decodePng, defineSlideRendererContract } from "./slide-renderer-contract.js";
+import { englishSpec, smallSpec } from "./slide-specs.js";
 
-let directory: string;
-const renderer = new CanvasSlideRenderer();
-
-beforeAll(async () => {
-  directory = await mkdtemp(path.join(os.tmpdir(), "doc2video-slides-"));
-});
-
-afterAll(async () => {
-  await rm(directory, { recursive: true, force: true });
-});
-
-async function decodedPixels(file: string): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
-  const image = await loadImage(await readFile(file));
-  const canvas = createCanvas(image.width, image.height);
-  const context = canvas.getContext("2d");
-  context.drawImage(image, 0, 0);
-  return { width: image.width, height: image.height, data: context.getImageData(0, 0, image.width, image.height).data };
-}
-
-function hexToRgb(hex: string): [number, number, number] {
-  const value = Number.parseInt(hex.slice(1), 16);
-  return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
-}
-
-/** Counts pixels in the outer margin band that differ from the background colour. */
-function marginBandMismatches(image: { width: number; height: number; data: Uint8ClampedArray }): number {
-  const [r, g, b] = hexToRgb(SLIDE_THEME.background);
-  const bandX = Math.floor(image.width * MARGIN_X_RATIO) - 1;
-  const bandY = Math.floor(image.height * MARGIN_Y_RATIO) - 1;
-  let mismatches = 0;
-  for (let y = 0; y < image.height; y += 1) {
-    for (let x = 0; x < image.width; x += 1) {
-      const inBand = x < bandX || x >= image.width - bandX || y < bandY || y >= image.height - bandY;
-      if (!inBand) continue;
-      const offset = (y * image.width + x) * 4;
-      if (image.data[offset] !== r || image.data[offset + 1] !== g || image.data[offset + 2] !== b) mismatches += 1;
-    }
-  }
-  return mismatches;
-}
-
-/** Counts pixels that differ from the background colour anywhere in the frame. */
-function drawnPixelCount(image: { data: Uint8ClampedArray }): number {
-  const [r, g, b] = hexToRgb(SLIDE_THEME.background);
-  let drawn = 0;
-  for (let offset = 0; offset < image.data.length; offset += 4) {
-    if (image.data[offset] !== r || image.data[offset + 1] !== g || image.data[offset + 2] !== b) drawn += 1;
-  }
-  return drawn;
-}
-
-const cases: Array<[string, SlideSpec]> = [
-  ["English", englishSpec],
-  ["overlong text", overlongSpec],
-  ["200-character word", longWordSpec],
-  ["Chinese", chineseSpec()],
-  ["mixed Chinese and Latin", mixedSpec],
-  ["1280x720", smallSpec],
-];
-
-describe.each(cases)("CanvasSlideRenderer with %s", (name, spec) => {
-  let file: string;
-
-  beforeAll(async () => {
-    file = path.join(directory, `${name.replace(/\W+/g, "-")}.png`);
-    await renderer.render(spec, file);
-  });
-
-  it("writes a PNG of the requested width", async () => {
-    expect((await loadImage(await readFile(file))).width).toBe(spec.width);
-  });
-
-  it("writes a PNG of the requested height", async () => {
-    expect((await loadImage(await readFile(file))).height).toBe(spec.height);
-  });
-
-  it("leaves the margin band in the background colour", async () => {
-    expect(marginBandMismatches(await decodedPixels(file))).toBe(0);
-  });
-
-  it("draws inside the frame", async () => {
-    expect(drawnPixelCount(await decodedPixels(file))).toBeGreaterThan(spec.width * spec.height * 0.01);
-  });
-});
+defineSlideRendererContract("canvas", () => new CanvasSlideRenderer());
 
 describe("CanvasSlideRenderer", () => {
-  it("reports the canvas provider", () => {
-    expect(renderer.provider).toBe("canvas");
+  const renderer = new CanvasSlideRenderer();
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), "doc2video-canvas-slides-"));
   });
 
-  it("leaves no temporary file beside the slide", async () => {
-    const folder = await mkdtemp(path.join(directory, "atomic-"));
-    await renderer.render(englishSpec, path.join(folder, "slide.png"));
-    expect(await readdir(folder)).toEqual(["slide.png"]);
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
   });
 
-  it("replaces an existing slide whole", async () => {
-    const file = path.join(directory, "replaced.png");
-    await writeFile(file, "old bytes");
+  it("paints the theme background", async () => {
+    const file = path.join(directory, "background.png");
     await renderer.render(smallSpec, file);
-    expect((await loadImage(await readFile(file))).width).toBe(1280);
-  });
-
-  it("rejects an aborted signal before drawing", async () => {
-    const file = path.join(directory, "aborted.png");
-    await expect(renderer.render(englishSpec, file, AbortSignal.abort())).rejects.toMatchObject({ name: "AbortError" });
-  });
-
-  it("writes nothing when aborted", async () => {
-    const file = path.join(directory, "aborted-nothing.png");
-    await renderer.render(englishSpec, file, AbortSignal.abort()).catch(() => undefined);
-    await expect(stat(file)).rejects.toMatchObject({ code: "ENOENT" });
+    const image = await decodePng(file);
+    const rgb = [...image.data.slice(0, 3)].map((channel) => channel.toString(16).padStart(2, "0")).join("");
+    expect(`#${rgb}`).toBe(SLIDE_THEME.background);
   });
 
   it("rejects a frame below the minimum size", async () => {
@@ -194,6 +101,8 @@ describe("CJK glyphs", () => {
 });
 
 describe("CanvasSlideRenderer.renderPng", () => {
+  const renderer = new CanvasSlideRenderer();
+
   it("returns PNG bytes of the requested size", async () => {
     const png = await renderer.renderPng(smallSpec);
     expect((await loadImage(png)).width).toBe(1280);
