@@ -1,5 +1,5 @@
 /**
- * Turns a source sentence into the words a narrator should say: markdown
+ * Turns a source sentence into the words a narrator speaks: markdown
  * markers, links, images, code and URLs are removed, and line breaks from
  * hard-wrapped text are joined the way the script needs them.
  */
@@ -36,6 +36,8 @@ export function cleanForSpeech(sentence: string): string {
   speech = speech.replace(/\\([\\`*_{}[\]()#+\-.!>])/g, "$1");
 
   speech = speech.replace(/\s+/g, " ");
+  // Brackets emptied by the removals above ("use ( ) to update").
+  speech = speech.replace(/\(\s*\)|\[\s*\]/g, " ").replace(/\s+/g, " ");
   // Hard-wrapped Chinese and Japanese lines must join without a space.
   speech = speech.replace(SPACE_BETWEEN_UNSPACED, "$1");
   speech = speech.replace(/\s+([,.;:!?])(?=\s|$)/g, "$1");
@@ -43,7 +45,7 @@ export function cleanForSpeech(sentence: string): string {
 }
 
 /**
- * Returns true when cleaned text still has words to say: at least two letters,
+ * Returns true when cleaned text still has words to speak: at least two letters,
  * letters and digits make up at least 30% of it, and code-like symbols less than 15%.
  */
 export function isSpeakable(cleaned: string): boolean {

@@ -47,6 +47,7 @@ interface ChapterSentence {
   /** Position among the chapter's speakable sentences. */
   index: number;
   cleaned: string;
+  lostCode: boolean;
   /** Offsets into the chapter text. */
   start: number;
   end: number;
@@ -178,6 +179,7 @@ export class ExtractiveScriptWriter implements ScriptWriter {
       speakable.push({
         index: speakable.length,
         cleaned,
+        lostCode: /`|\b(?:https?|ftp):\/\/|\bwww\./i.test(sentence.text),
         start: sentence.start,
         end: sentence.end,
         terms: extractTerms(cleaned),
@@ -197,7 +199,7 @@ export class ExtractiveScriptWriter implements ScriptWriter {
       vector: model.vector(sentence.terms.map(({ term }) => term)),
     }));
     const scores = scoreSentences(
-      withVectors.map((sentence) => ({ cleaned: sentence.cleaned, speechWords: countSpeechWords(sentence.cleaned), vector: sentence.vector })),
+      withVectors.map((sentence) => ({ cleaned: sentence.cleaned, lostCode: sentence.lostCode, speechWords: countSpeechWords(sentence.cleaned), vector: sentence.vector })),
     );
     const sentences = withVectors.map((sentence, index) => ({ ...sentence, score: scores[index]! }));
     return { sentences, headings, model };

@@ -3,11 +3,13 @@
  * weighted by position, length and style. A sentence similar to many others
  * sits at the centre of the chapter's topic, so it represents the chapter well.
  */
-import { cosine, type TermVector } from "./tf-idf.js";
+import type { TermVector } from "./tf-idf.js";
 
 /** A sentence to score: its cleaned text, speech length and TF-IDF vector. */
 export interface SalienceInput {
   cleaned: string;
+  /** True when the source sentence had inline code or URLs, which `cleanForSpeech` removed and left gaps behind. */
+  lostCode: boolean;
   speechWords: number;
   vector: TermVector;
 }
@@ -18,23 +20,50 @@ const DAMPING = 0.85;
 const MAX_ITERATIONS = 60;
 const CONVERGENCE = 1e-7;
 
+/**
+ * Builds the weighted similarity graph. Dot products are accumulated through
+ * an inverted index, so only pairs of sentences that share a term cost time.
+ */
+function similarityGraph(vectors: readonly TermVector[]): { index: number; weight: number }[][] {
+  const count = vectors.length;
+  const postings = new Map<string, { index: number; weight: number }[]>();
+  for (const [index, vector] of vectors.entries()) {
+    for (const [term, weight] of vector) {
+      const list = postings.get(term) ?? [];
+      list.push({ index, weight });
+      postings.set(term, list);
+    }
+  }
+
+  const neighbours: { index: number; weight: number }[][] = vectors.map(() => []);
+  const row = new Float64Array(count);
+  const touched: number[] = [];
+  for (const [left, vector] of vectors.entries()) {
+    for (const [term, weight] of vector) {
+      for (const posting of postings.get(term)!) {
+        if (posting.index <= left) continue;
+        if (row[posting.index] === 0) touched.push(posting.index);
+        row[posting.index] = row[posting.index]! + weight * posting.weight;
+      }
+    }
+    for (const right of touched) {
+      const weight = row[right]!;
+      row[right] = 0;
+      if (weight < MIN_EDGE_WEIGHT) continue;
+      neighbours[left]!.push({ index: right, weight });
+      neighbours[right]!.push({ index: left, weight });
+    }
+    touched.length = 0;
+  }
+  return neighbours;
+}
+
 /** Scores sentences with weighted PageRank over their similarity graph; scores sum to 1. */
 export function textRank(vectors: readonly TermVector[]): number[] {
   const count = vectors.length;
   if (count === 0) return [];
-  const neighbours: { index: number; weight: number }[][] = vectors.map(() => []);
-  const outWeight = new Array<number>(count).fill(0);
-
-  for (let left = 0; left < count; left++) {
-    for (let right = left + 1; right < count; right++) {
-      const weight = cosine(vectors[left]!, vectors[right]!);
-      if (weight < MIN_EDGE_WEIGHT) continue;
-      neighbours[left]!.push({ index: right, weight });
-      neighbours[right]!.push({ index: left, weight });
-      outWeight[left]! += weight;
-      outWeight[right]! += weight;
-    }
-  }
+  const neighbours = similarityGraph(vectors);
+  const outWeight = neighbours.map((edges) => edges.reduce((sum, edge) => sum + edge.weight, 0));
 
   let scores = new Array<number>(count).fill(1 / count);
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
@@ -77,9 +106,10 @@ function lengthWeight(words: number): number {
 
 const BOILERPLATE = /copyright|all rights reserved|\be-?books?\b|transcriber|produced by|\blicen[cs]e|table of contents/i;
 
-/** Penalises dialogue, questions, fragments and front-matter wording, which make poor summary lines. */
-function styleWeight(cleaned: string, words: number): number {
+/** Penalises dialogue, questions, fragments, gaps left by removed code and front-matter wording, which make poor summary lines. */
+function styleWeight(cleaned: string, words: number, lostCode: boolean): number {
   let weight = 1;
+  if (lostCode) weight *= 0.4;
   if (BOILERPLATE.test(cleaned)) weight *= 0.1;
   if (/^["“「『'‘«]/u.test(cleaned)) weight *= words < 10 ? 0.5 : 0.75;
   if (/[?？]["”」』'’»]?$/u.test(cleaned)) weight *= 0.85;
@@ -98,7 +128,7 @@ export function scoreSentences(sentences: readonly SalienceInput[]): number[] {
       central *
       positionWeight(index, sentences.length) *
       lengthWeight(sentence.speechWords) *
-      styleWeight(sentence.cleaned, sentence.speechWords)
+      styleWeight(sentence.cleaned, sentence.speechWords, sentence.lostCode)
     );
   });
 }

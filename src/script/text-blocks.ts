@@ -1,8 +1,8 @@
 /**
  * Splits a chapter into paragraphs and headings before sentence splitting.
- * Blank lines, headings, list items, tables, rules, HTML comments and code
- * fences end a paragraph. Code, tables, rules and comments are dropped,
- * because they are never narrated.
+ * Blank lines, headings, list items, tables, rules, HTML comments, code
+ * fences and command-line option lists end a paragraph. All but headings and
+ * list items are dropped, because they are never narrated.
  */
 
 /** A run of text between block boundaries; offsets index the chapter text. */
@@ -27,6 +27,13 @@ const TABLE_SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$/;
 const THEMATIC_BREAK = /^\s{0,3}([-*_])(?:\s*\1){2,}\s*$/;
 const LIST_ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S/;
 const COMMENT_LINE = /^\s*<!--[\s\S]*-->\s*$/;
+/** A help-text line such as `    -h, --help        Print this help text`: an option, then a column gap, then its description. */
+// Arguments after the option name must be capitalised or bracketed, so a wrapped prose line opening with a "--" dash is not taken for one.
+const OPTION_LINE = /^\s*(?:-[A-Za-z0-9],\s+)?--?[A-Za-z0-9][\w-]*(?:[ =][A-Z[][^\s]*)*\s{2,}\S/;
+
+function indentationOf(content: string): number {
+  return /^\s*/.exec(content)![0].length;
+}
 
 function* linesOf(text: string): Generator<Line> {
   let start = 0;
@@ -45,13 +52,17 @@ export function partitionBlocks(text: string): TextBlock[] {
   let paragraph: { start: number; end: number } | undefined;
   let openFence: string | undefined;
   let inComment = false;
+  let inTable = false;
+  /** Indentation of the option list being skipped; deeper lines continue a description. */
+  let optionIndentation: number | undefined;
 
   const closeParagraph = (): void => {
     if (paragraph) blocks.push({ ...paragraph, kind: "paragraph" });
     paragraph = undefined;
   };
 
-  for (const line of linesOf(text)) {
+  const lines = [...linesOf(text)];
+  for (const [index, line] of lines.entries()) {
     const { content } = line;
 
     if (openFence !== undefined) {
@@ -61,6 +72,14 @@ export function partitionBlocks(text: string): TextBlock[] {
     if (inComment) {
       if (content.includes("-->")) inComment = false;
       continue;
+    }
+    if (inTable) {
+      if (!BLANK.test(content) && content.includes("|")) continue;
+      inTable = false;
+    }
+    if (optionIndentation !== undefined) {
+      if (OPTION_LINE.test(content) || (!BLANK.test(content) && indentationOf(content) > optionIndentation + 4)) continue;
+      optionIndentation = undefined;
     }
 
     const fence = FENCE.exec(content);
@@ -79,8 +98,20 @@ export function partitionBlocks(text: string): TextBlock[] {
       closeParagraph();
       continue;
     }
+    const next = lines[index + 1]?.content;
+    if (content.includes("|") && next !== undefined && TABLE_SEPARATOR.test(next) && next.includes("|")) {
+      // A pipe table whose rows need not start with "|": the header line is followed by a `---|---` separator.
+      closeParagraph();
+      inTable = true;
+      continue;
+    }
     if (TABLE_ROW.test(content) || TABLE_SEPARATOR.test(content) || THEMATIC_BREAK.test(content)) {
       closeParagraph();
+      continue;
+    }
+    if (OPTION_LINE.test(content)) {
+      closeParagraph();
+      optionIndentation = indentationOf(content);
       continue;
     }
     if (HEADING.test(content)) {

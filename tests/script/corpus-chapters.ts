@@ -46,3 +46,9 @@ export function journeyChapterOne(): CorpusChapter {
   const document = readFileSync(path.join(corpusDir, "journey-to-the-west-zh.txt"), "utf8");
   return { title: "第一回 靈根育孕源流出", language: "zh-Hant", document, ...chapterBetween(document, /^第一回/m, /^第二回/m) };
 }
+
+/** The INSTALLATION section of the yt-dlp README: markdown with tables, code, links and badges. */
+export function ytDlpInstallation(): CorpusChapter {
+  const document = readFileSync(path.join(corpusDir, "yt-dlp-readme.md"), "utf8");
+  return { title: "Installation", language: "en", document, ...chapterBetween(document, /^# INSTALLATION/m, /^# USAGE AND OPTIONS/m) };
+}

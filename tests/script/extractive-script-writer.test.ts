@@ -3,7 +3,7 @@ import { ScriptValidationError } from "../../src/errors.js";
 import { cleanForSpeech } from "../../src/script/clean-for-speech.js";
 import { ExtractiveScriptWriter } from "../../src/script/extractive-script-writer.js";
 import { ChapterScriptSchema, type ChapterScript, type ScriptRequest } from "../../src/script/script-schema.js";
-import { frankensteinLetterOne, houndChapterOne, journeyChapterOne, type CorpusChapter } from "./corpus-chapters.js";
+import { frankensteinLetterOne, houndChapterOne, journeyChapterOne, ytDlpInstallation, type CorpusChapter } from "./corpus-chapters.js";
 
 const budget = { targetSeconds: 90, minSeconds: 60, maxSeconds: 150, wordsPerMinute: 160 };
 
@@ -174,6 +174,24 @@ describe("ExtractiveScriptWriter edge cases", () => {
     const controller = new AbortController();
     controller.abort(new Error("run cancelled"));
     await expect(writer.write(requestFor(houndChapterOne(), { signal: controller.signal }))).rejects.toThrow("run cancelled");
+  });
+});
+
+describe("ExtractiveScriptWriter on a markdown README", () => {
+  const chapter = ytDlpInstallation();
+
+  it("narrates no code, URLs or table rows", async () => {
+    const script = await writer.write(requestFor(chapter));
+    for (const sentence of script.scenes.flatMap((scene) => scene.sentences)) {
+      expect(sentence.text).not.toMatch(/`|:\/\/|\|/);
+    }
+  });
+
+  it("narrates source sentences of the README", async () => {
+    const script = await writer.write(requestFor(chapter));
+    for (const sentence of script.scenes.flatMap((scene) => scene.sentences)) {
+      expect(sentence.text).toBe(cleanForSpeech(chapter.document.slice(sentence.sourceStart, sentence.sourceEnd)));
+    }
   });
 });
 

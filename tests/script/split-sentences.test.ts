@@ -135,6 +135,31 @@ describe("splitSentences on markdown", () => {
   });
 });
 
+describe("splitSentences on tables and help text", () => {
+  it("leaves out a pipe table whose rows have no leading pipe", () => {
+    const text = "File|Description\n:---|:---\nyt-dlp|Platform-independent binary. Needs Python\nyt-dlp.exe|Windows binary\n\nAfter the table.";
+    expect(texts(text)).toEqual(["After the table."]);
+  });
+
+  it("leaves out command-line option lists", () => {
+    const text = [
+      "Options are listed below.",
+      "    -h, --help                      Print this help text and exit",
+      "    --alias ALIASES OPTIONS         Create aliases for an option string. Unless",
+      "                                    an alias starts with a dash, it is prefixed.",
+      "    -f, --format FORMAT             Video format code",
+      "",
+      "Use them with care.",
+    ].join("\n");
+    expect(texts(text)).toEqual(["Options are listed below.", "Use them with care."]);
+  });
+
+  it("keeps a prose line that opens with a double-hyphen dash", () => {
+    const text = "He stopped at the door\n--and then he said nothing.  The room was dark.";
+    expect(texts(text)).toEqual(["He stopped at the door\n--and then he said nothing.", "The room was dark."]);
+  });
+});
+
 describe("cleanForSpeech", () => {
   const cases: [string, string, string][] = [
     ["heading marker", "## Chapter 1. Mr. Holmes", "Chapter 1. Mr. Holmes"],
@@ -150,6 +175,7 @@ describe("cleanForSpeech", () => {
     ["ideographic spaces", "　　詩曰：\n　　混沌未分天地亂", "詩曰：混沌未分天地亂"],
     ["CRLF wrap in English", "the streets of\r\nPetersburgh", "the streets of Petersburgh"],
     ["snake_case name", "The file_name stays.", "The file_name stays."],
+    ["emptied brackets", "You may also use (`--update-to`) to update.", "You may also use to update."],
   ];
 
   it.each(cases)("removes %s", (_label, input, expected) => {
