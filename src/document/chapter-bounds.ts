@@ -33,8 +33,10 @@ export function trimRange(text: string, start: number, end: number): { start: nu
     return undefined;
   }
   // Keep the indentation of the first line (ideographic spaces in Chinese text, for example).
-  const lineStart = text.lastIndexOf("\n", first - 1) + 1;
-  const trimmedStart = Math.max(start, lineStart);
+  let trimmedStart = first;
+  while (trimmedStart > start && text[trimmedStart - 1] !== "\n") {
+    trimmedStart -= 1;
+  }
 
   let last = end;
   while (last > trimmedStart && /\s/.test(text[last - 1]!)) {

@@ -49,44 +49,35 @@ interface HeadingChapter {
 }
 
 function chaptersAtLevel(text: string, headings: readonly MarkdownHeading[], level: number): HeadingChapter[] {
+  // directText[i] is true when text sits between heading i and the next heading of any level.
+  const directText = headings.map((heading, i) => {
+    const next = headings[i + 1]?.start ?? text.length;
+    return countLetters(removeMarkup(text.slice(heading.end, next))) > 0;
+  });
+
+  // Walk backwards so the next heading of this level or higher, and whether any text lies before it, are known.
   const chapters: HeadingChapter[] = [];
-  headings.forEach((heading, i) => {
+  let boundary = text.length;
+  let textBeforeBoundary = false;
+  for (let i = headings.length - 1; i >= 0; i -= 1) {
+    const heading = headings[i]!;
+    textBeforeBoundary ||= directText[i]!;
     if (heading.level > level) {
-      return;
+      continue;
     }
-    const later = headings.slice(i + 1);
-    const boundary = later.find((other) => other.level <= level)?.start ?? text.length;
     // A heading above the chapter level only counts for the text directly under it.
-    const bodyEnd = heading.level === level ? boundary : (later[0]?.start ?? text.length);
-    if (!hasBodyText(text, heading.end, bodyEnd, headings)) {
-      return;
-    }
-    const range = trimRange(text, heading.end, boundary);
+    const hasBody = heading.level === level ? textBeforeBoundary : directText[i]!;
+    const range = hasBody ? trimRange(text, heading.end, boundary) : undefined;
     if (range) {
       chapters.push({ heading, candidate: { title: heading.title, ...range, source: "heading" } });
     }
-  });
-  return chapters;
-}
-
-/** Returns true when [start, end) contains letters or digits outside heading lines, rules and markup. */
-function hasBodyText(text: string, start: number, end: number, headings: readonly MarkdownHeading[]): boolean {
-  let cursor = start;
-  for (const heading of headings) {
-    if (heading.start >= end) {
-      break;
-    }
-    if (heading.start >= cursor) {
-      if (countLetters(removeMarkup(text.slice(cursor, heading.start))) > 0) {
-        return true;
-      }
-      cursor = Math.max(cursor, heading.end);
-    }
+    boundary = heading.start;
+    textBeforeBoundary = false;
   }
-  return cursor < end && countLetters(removeMarkup(text.slice(cursor, end))) > 0;
+  return chapters.reverse();
 }
 
-/** Drops what is not read as prose: headings, HTML comments and tags, link targets. */
+/** Drops what is not read as prose: HTML comments and tags, link targets, `#` lines such as comments in code. */
 function removeMarkup(segment: string): string {
   return segment
     .replace(/<!--[\s\S]*?(?:-->|$)/g, "")

@@ -103,8 +103,13 @@ function cutFixed(text: string, start: number, end: number, targetChars: number)
   let pieceStart = start;
   while (end - pieceStart > targetChars) {
     let cut = pieceStart + targetChars;
-    const space = text.lastIndexOf(" ", cut);
-    if (space > pieceStart + targetChars / 2) {
+    // Look back at most half a piece for a space, so text without spaces is not rescanned from its start.
+    const earliest = pieceStart + targetChars / 2;
+    let space = cut;
+    while (space > earliest && text[space] !== " ") {
+      space -= 1;
+    }
+    if (space > earliest) {
       cut = space + 1;
     }
     if (/[\uDC00-\uDFFF]/.test(text[cut] ?? "")) {

@@ -33,6 +33,8 @@ export interface SplitChunksOptions {
  * let text without spaces be split between sentences. The splitter keeps each
  * separator at the start of the following chunk, so such a chunk opens with `。`.
  */
+// NOTE: the last separator ("") cuts between UTF-16 code units, so a run longer than chunkSize with
+// no other separator can leave half of a surrogate pair (an emoji, say) at a chunk edge.
 const SEPARATORS = ["\n\n", "\n", "。", "！", "？", " ", ""];
 
 /** Splits each chapter's body into chunks with RecursiveCharacterTextSplitter and locates every chunk in `text`. */

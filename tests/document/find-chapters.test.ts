@@ -379,6 +379,16 @@ describe("findChapters on small plain text", () => {
     expect(titles).toEqual(["Chapter I", "Chapter II", "Chapter I"]);
   });
 
+  it("cuts unbroken text between surrogate pairs", () => {
+    const text = "ab\u{1F600}".repeat(5_000);
+    // 999 puts the first cut on the low half of a pair.
+    const chapters = findChapters(text, "text", { targetChapterChars: 999 });
+    expect(chapters.length).toBeGreaterThan(10);
+    expectValidRanges(text, chapters);
+    const splitPairs = chapters.filter((chapter) => /^[\uDC00-\uDFFF]/.test(text[chapter.start]!));
+    expect(splitPairs).toEqual([]);
+  });
+
   it("returns no chapters for whitespace", () => {
     expect(findChapters(" \n\n ", "text")).toEqual([]);
   });
