@@ -71,7 +71,12 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 export class ExtractiveScriptWriter implements ScriptWriter {
   readonly name = "offline-extractive";
 
-  /** Builds and validates the script of one chapter; rejects a chapter with no speakable prose. */
+  /**
+   * Builds and validates the script of one chapter. A chapter with no
+   * speakable prose (only code, tables or URLs) is rejected with a
+   * ScriptValidationError rather than given invented narration, because every
+   * narration sentence must come from the source.
+   */
   async write(request: ScriptRequest): Promise<ChapterScript> {
     throwIfAborted(request.signal);
     const { sentences, headings, model } = this.analyse(request);

@@ -98,6 +98,22 @@ function leavesQuoteOpen(text: string): boolean {
   return straight % 2 === 1 || opening > closing;
 }
 
+/** Opening brackets and quotes that ICU can leave at the end of a sentence, as in "堅實。《". */
+const TRAILING_OPENERS = /[《〈「『“‘（(［[【〔]+\s*$/u;
+
+/** Moves opening brackets and quotes from the end of a span to the start of the span they open. */
+function moveTrailingOpeners(source: string, spans: Span[]): Span[] {
+  for (let index = 0; index + 1 < spans.length; index++) {
+    const span = spans[index]!;
+    const openers = TRAILING_OPENERS.exec(source.slice(span.start, span.end));
+    if (!openers || openers.index === 0) continue;
+    const cut = span.start + openers.index;
+    span.end = cut;
+    spans[index + 1]!.start = cut;
+  }
+  return spans;
+}
+
 /** Joins sentences that ICU split inside one quotation, when the quotation closes within the size limit. */
 function joinQuotations(source: string, spans: Span[]): Span[] {
   const joined: Span[] = [];
@@ -135,7 +151,7 @@ function splitParagraph(source: string, start: number, end: number, segmenter: I
       spans.push(span);
     }
   }
-  return joinQuotations(source, spans);
+  return joinQuotations(source, moveTrailingOpeners(source, spans));
 }
 
 function trimSpan(source: string, span: Span): Span {

@@ -99,6 +99,10 @@ describe("splitSentences on Chinese", () => {
     ]);
   });
 
+  it("moves an opening bracket to the sentence it opens", () => {
+    expect(texts("而逐漸堅實。《易》曰：「大哉乾元！」", "zh")).toEqual(["而逐漸堅實。", "《易》曰：「大哉乾元！」"]);
+  });
+
   it("does not end a sentence at a hard line wrap", () => {
     expect(texts("石猴\n道：「沒水！」", "zh-Hant")).toEqual(["石猴\n道：「沒水！」"]);
   });
