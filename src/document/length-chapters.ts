@@ -18,7 +18,7 @@ const TITLE_WORDS = 6;
 /** Characters of a chapter's opening used in its title when the text has no spaces (Chinese, Japanese). */
 const TITLE_CHARS_WITHOUT_SPACES = 12;
 
-/** Separators from coarsest to finest; each splits after its match. */
+/** Separators from coarsest to finest. Each one splits after its match. */
 const BOUNDARIES: readonly RegExp[] = [/\n[^\S\n]*\n+/g, /\n/g, /[.!?]["'”’)]*\s+|[。！？…]["'”’」』)]*/gu];
 
 /** Cuts [start, end) of the text into chapters of about `targetChars` characters, titled "Part N: opening words…". */

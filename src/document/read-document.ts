@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { InputDocumentError } from "../errors.js";
+import { ConfigError, InputDocumentError } from "../errors.js";
 import type { DocumentFormat } from "../state.js";
 import { guessLanguage } from "./guess-language.js";
 import { normalizeText } from "./normalize-text.js";
@@ -47,6 +47,9 @@ export interface ReadDocumentResult {
  */
 export async function readDocument(filePath: string, options: ReadDocumentOptions = {}): Promise<ReadDocumentResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+  if (!Number.isFinite(maxBytes) || maxBytes <= 0) {
+    throw new ConfigError(`maxBytes must be a positive number of bytes, got ${maxBytes}; pass a limit such as ${DEFAULT_MAX_DOCUMENT_BYTES}`);
+  }
   await checkFile(filePath, maxBytes);
   const bytes = await readBytes(filePath);
   // The file may have grown between stat and read.

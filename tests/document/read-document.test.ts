@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InputDocumentError } from "../../src/errors.js";
+import { ConfigError, InputDocumentError } from "../../src/errors.js";
 import { readDocument } from "../../src/document/read-document.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -91,6 +91,11 @@ describe("readDocument bad input", () => {
     expect(error.message).toBe(
       `${filePath}: file is 2.0 KiB, larger than the 1.0 KiB limit; pass a smaller document or raise maxBytes`,
     );
+  });
+
+  it("rejects a zero maxBytes", async () => {
+    const filePath = await writeInput("any.txt", "text");
+    await expect(readDocument(filePath, { maxBytes: 0 })).rejects.toThrow(ConfigError);
   });
 
   it("accepts a file exactly at maxBytes", async () => {
