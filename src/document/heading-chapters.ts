@@ -5,11 +5,18 @@
  * `#` for its title and `##` for chapters, a README `#` for sections. A heading
  * counts at level L when its section, up to the next heading of level L or
  * higher, has body text of its own. Headings above level L count only if text
- * sits directly under them. The chosen level is the highest one with at least
+ * sits directly under them and is as long as front matter kept as a chapter
+ * (a title heading over a one-line note is not a chapter). The chosen level is the highest one with at least
  * two such headings. It moves one level deeper while the chapters are far
  * longer than the target and the deeper level splits them further.
  */
-import { countLetters, frontMatterChapter, trimRange, type ChapterCandidate } from "./chapter-bounds.js";
+import {
+  MIN_FRONT_MATTER_LETTERS,
+  countLetters,
+  frontMatterChapter,
+  trimRange,
+  type ChapterCandidate,
+} from "./chapter-bounds.js";
 import { parseMarkdownHeadings, type MarkdownHeading } from "./markdown-headings.js";
 
 /** Median chapter length, as a multiple of the target, above which a deeper heading level is tried. */
@@ -49,10 +56,10 @@ interface HeadingChapter {
 }
 
 function chaptersAtLevel(text: string, headings: readonly MarkdownHeading[], level: number): HeadingChapter[] {
-  // directText[i] is true when text sits between heading i and the next heading of any level.
-  const directText = headings.map((heading, i) => {
+  // directLetters[i] counts the letters between heading i and the next heading of any level.
+  const directLetters = headings.map((heading, i) => {
     const next = headings[i + 1]?.start ?? text.length;
-    return countLetters(removeMarkup(text.slice(heading.end, next))) > 0;
+    return countLetters(removeMarkup(text.slice(heading.end, next)));
   });
 
   // Walk backwards so the next heading of this level or higher, and whether any text lies before it, are known.
@@ -61,12 +68,12 @@ function chaptersAtLevel(text: string, headings: readonly MarkdownHeading[], lev
   let textBeforeBoundary = false;
   for (let i = headings.length - 1; i >= 0; i -= 1) {
     const heading = headings[i]!;
-    textBeforeBoundary ||= directText[i]!;
+    textBeforeBoundary ||= directLetters[i]! > 0;
     if (heading.level > level) {
       continue;
     }
     // A heading above the chapter level only counts for the text directly under it.
-    const hasBody = heading.level === level ? textBeforeBoundary : directText[i]!;
+    const hasBody = heading.level === level ? textBeforeBoundary : directLetters[i]! >= MIN_FRONT_MATTER_LETTERS;
     const range = hasBody ? trimRange(text, heading.end, boundary) : undefined;
     if (range) {
       chapters.push({ heading, candidate: { title: heading.title, ...range, source: "heading" } });

@@ -231,6 +231,31 @@ describe("findChapters on the yt-dlp README", () => {
 });
 
 describe("findChapters on small Markdown", () => {
+  it("skips a title heading over a short note", () => {
+    const text = [
+      "# Field Guide",
+      "",
+      "*A short note under the title.*",
+      "",
+      "## Chapter 1. Tides",
+      "",
+      "Tides rise and fall.",
+      "",
+      "## Chapter 2. Zones",
+      "",
+      "Barnacles live high.",
+    ].join("\n");
+    const chapters = findChapters(text, "markdown");
+    expect(chapters.map((chapter) => chapter.title)).toEqual(["Chapter 1. Tides", "Chapter 2. Zones"]);
+  });
+
+  it("keeps a title heading over a long introduction", () => {
+    const introduction = "An introduction that runs long enough to stand as a chapter. ".repeat(30);
+    const text = ["# Field Guide", "", introduction, "", "## Tides", "", "Tides rise.", "", "## Zones", "", "Zones."].join("\n");
+    const chapters = findChapters(text, "markdown");
+    expect(chapters.map((chapter) => chapter.title)).toEqual(["Field Guide", "Tides", "Zones"]);
+  });
+
   it("ignores # lines inside backtick and tilde fences", () => {
     const text = [
       "# One",
