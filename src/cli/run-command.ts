@@ -66,7 +66,7 @@ export function printSummary(outcome: RunOutcome, json: boolean): void {
     `  chapters:     ${state.chapters.length}`,
     `  video length: ${formatDuration(state.fullVideo?.durationSeconds ?? 0)}`,
     `  full video:   ${state.fullVideo ? displayLocation(state.fullVideo.url) : "-"}`,
-    `  chapters in:  ${firstVideo ? path.dirname(path.dirname(displayLocation(firstVideo))) : "-"}`,
+    `  run folder:   ${firstVideo ? path.dirname(path.dirname(path.dirname(displayLocation(firstVideo)))) : "-"}`,
     `  manifest:     ${state.manifest ? displayLocation(state.manifest.url) : "-"}`,
     `  elapsed:      ${formatDuration(outcome.elapsedSeconds)}`,
   ];

@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { artifactKey } from "../adapters/storage/keys.js";
 import { concatVideos } from "../media/concat-videos.js";
+import { resolveFfmpegBinaries } from "../media/ffmpeg-binaries.js";
 import { servicesFrom } from "../services.js";
 import type { RunStateType, RunStateUpdate } from "../state.js";
 import { INPUT_HASH_METADATA, ensureLocalCopy, inputHash } from "./input-hash.js";
@@ -39,7 +40,7 @@ export async function composeFullVideo(
     }
     const outputPath = path.join(folder, "full.mp4");
     const result = await concatVideos(inputs, outputPath, {
-      ffmpegPath: services.config.binaries.ffmpeg,
+      binaries: await resolveFfmpegBinaries(services.config.binaries),
       signal: config.signal,
     });
     const stored = await storeArtifact(services, {

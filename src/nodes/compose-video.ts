@@ -4,8 +4,9 @@ import { writeFile } from "node:fs/promises";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { artifactKey, chapterSegment, keySegment } from "../adapters/storage/keys.js";
 import type { SentenceTiming } from "../adapters/tts/tts-adapter.js";
-import { buildSrt, buildVtt } from "../media/captions.js";
+import { buildCaptionCues, formatSrt, formatWebVtt } from "../media/captions.js";
 import { composeChapterVideo } from "../media/compose-chapter-video.js";
+import { resolveFfmpegBinaries } from "../media/ffmpeg-binaries.js";
 import { servicesFrom } from "../services.js";
 import type { ChapterTask } from "../state.js";
 import { chapterScratchDir, completeChapterStage } from "./chapter-task.js";
@@ -45,9 +46,9 @@ export async function composeVideo(task: ChapterTask, config: LangGraphRunnableC
         const timings = JSON.parse(
           (await services.storage.get(narration.timingsKey, { signal })).toString("utf8"),
         ) as ChapterTimings;
-        const sentences = chapterSentences(timings);
-        const srt = buildSrt(sentences);
-        const vtt = buildVtt(sentences);
+        const cues = buildCaptionCues(chapterSentences(timings));
+        const srt = formatSrt(cues);
+        const vtt = formatWebVtt(cues);
         const captionsPath = path.join(folder, "captions.srt");
         await writeFile(captionsPath, srt);
         const captions = await storeArtifact(services, {
@@ -101,7 +102,7 @@ export async function composeVideo(task: ChapterTask, config: LangGraphRunnableC
             height: options.height,
             fps: options.fps,
             captionsPath,
-            ffmpegPath: services.config.binaries.ffmpeg,
+            binaries: await resolveFfmpegBinaries(services.config.binaries),
             signal,
           });
           video = await storeArtifact(services, {
