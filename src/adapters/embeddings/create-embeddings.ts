@@ -80,7 +80,7 @@ export async function resolveEmbeddingDimension(backend: EmbeddingsBackend): Pro
   } catch (error) {
     throw new EmbeddingsError(
       backend.modelId,
-      `embedding a probe text with ${backend.modelId} failed: ${(error as Error).message}; check the provider URL, credentials and model name`,
+      `embedding a probe text with ${backend.modelId} failed: ${(error as Error).message.replace(/\.$/, "")}; check the provider URL, credentials and model name`,
       { cause: error },
     );
   }
