@@ -121,7 +121,7 @@ export class ArtifactLedger {
   }
 }
 
-/** What `putArtifact` stores and records. */
+/** The artifact `putArtifact` stores and records. */
 export interface PutArtifactInput {
   runId: string;
   key: string;
