@@ -55,6 +55,13 @@ const DEFAULT_CONCURRENCY = 2;
 const DEFAULT_SENTENCE_PAUSE_SECONDS = 0.35;
 const DEFAULT_MAX_CHARS_PER_RUN = 20_000;
 const PROBE_TIMEOUT_MS = 10_000;
+/**
+ * Speaking rates that both engines honour. espeak-ng raises slower rates to
+ * 80 wpm; the WebAssembly build (compiled without sonic) caps at 450 while
+ * Debian's 1.51 goes faster, so capping here keeps the engines consistent.
+ */
+const MIN_WORDS_PER_MINUTE = 80;
+const MAX_WORDS_PER_MINUTE = 450;
 
 /** Shortens a sentence for error messages. */
 function preview(text: string): string {
@@ -99,12 +106,16 @@ export class EspeakTtsAdapter implements TtsAdapter {
     return this.enginePromise;
   }
 
-  /** Speaks `request.sentences` into `request.outputPath` and returns where each sentence falls. */
+  /**
+   * Speaks `request.sentences` into `request.outputPath` and returns where
+   * each sentence falls. Rates outside 80–450 wpm are clamped to that range.
+   */
   async synthesize(request: SpeechRequest): Promise<SpeechResult> {
     validateRequest(request);
     const engine = await this.engine();
     const limits: ChildLimits = { timeoutMs: this.options.timeoutMs, signal: request.signal };
-    const espeakOptions = ["-m", "-v", request.voice, "-s", String(Math.round(request.wordsPerMinute))];
+    const rate = Math.min(MAX_WORDS_PER_MINUTE, Math.max(MIN_WORDS_PER_MINUTE, Math.round(request.wordsPerMinute)));
+    const espeakOptions = ["-m", "-v", request.voice, "-s", String(rate)];
 
     const started = performance.now();
     const { clips, sampleRate } = await this.limiter.run(async () => {

@@ -150,6 +150,18 @@ describe.each(engines)("EspeakTtsAdapter with the %s engine", (engine) => {
     });
   });
 
+  it("clamps rates to the shared range", async () => {
+    const request = { sentences: ["The rain had stopped by the time we reached the harbour."], voice: "en-us" };
+    const atMax = await adapter.synthesize({ ...request, wordsPerMinute: 450, outputPath: outputPath() });
+    const above = await adapter.synthesize({ ...request, wordsPerMinute: 1000, outputPath: outputPath() });
+    const atMin = await adapter.synthesize({ ...request, wordsPerMinute: 80, outputPath: outputPath() });
+    const below = await adapter.synthesize({ ...request, wordsPerMinute: 20, outputPath: outputPath() });
+
+    expect(above.durationSeconds).toBe(atMax.durationSeconds);
+    expect(below.durationSeconds).toBe(atMin.durationSeconds);
+    expect(atMin.durationSeconds).toBeGreaterThan(atMax.durationSeconds * 3);
+  });
+
   it("names a sentence that produces no audio", async () => {
     const request = { sentences: ["Hello there.", "...", "Goodbye."], voice: "en-us", wordsPerMinute: 165, outputPath: outputPath() };
 
