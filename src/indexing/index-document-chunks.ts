@@ -1,8 +1,8 @@
 /**
  * Indexes the chunks of one document through LangChain's `index()` API, so
- * re-indexing is idempotent: unchanged chunks are skipped, the chunks of a
- * changed chapter replace that chapter's old chunks, and removed text leaves
- * the store (`cleanup: "incremental"` grouped by chapter source id).
+ * re-indexing is idempotent. Unchanged chunks are skipped, and the chunks of a
+ * changed chapter replace that chapter's old chunks. Removed text leaves the
+ * store, because cleanup is "incremental" with one source id per chapter.
  */
 import { Document } from "@langchain/core/documents";
 import { index, type RecordManagerInterface } from "@langchain/core/indexing";
@@ -16,7 +16,7 @@ export interface IndexDocumentChunksInput {
   runId: string;
   /**
    * Id of the document. Chunks are replaced chapter by chapter only under
-   * the same run and document id; doc2video passes the content hash, so an
+   * the same run and document id. doc2video passes the content hash, so an
    * edited file indexes as a new document.
    */
   documentId: string;

@@ -53,8 +53,8 @@ export async function openChunkIndex(options: OpenChunkIndexOptions): Promise<Ch
   const collection = collectionName(embeddings.modelId, dimension);
   const store = await createVectorStore(vectorStore, { config, embeddings: embeddings.embeddings, collection, dimension });
 
-  // An in-memory store forgets everything on exit, so its records must too,
-  // or the next process would skip chunks that are no longer stored.
+  // An in-memory store loses its vectors on exit. Its records must not outlive
+  // it, or the next process would skip chunks that are no longer stored.
   const recordManagerPath =
     vectorStore === "memory" ? ":memory:" : (options.recordManagerPath ?? defaultRecordManagerPath(config.workspace));
   const recordManager = new SqliteRecordManager(recordManagerPath, collection);

@@ -25,7 +25,7 @@ export interface FakeEmbeddingsServer {
   close(): Promise<void>;
 }
 
-/** Starts the server; its vectors have `dimension` entries unless a request asks for fewer. */
+/** Starts the server; its vectors have `dimension` entries unless a request sets `dimensions`. */
 export async function startFakeEmbeddingsServer(options: { dimension: number; apiKey: string }): Promise<FakeEmbeddingsServer> {
   const requests: RecordedEmbeddingsRequest[] = [];
   const embed = (texts: string[], dimension: number) => {
@@ -73,7 +73,7 @@ export async function startFakeEmbeddingsServer(options: { dimension: number; ap
     const data = vectors.map((vector, index) => ({
       object: "embedding",
       index,
-      // The OpenAI SDK asks for base64 by default: little-endian float32 bytes.
+      // The OpenAI SDK requests base64 by default: little-endian float32 bytes.
       embedding: body.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector,
     }));
     return { object: "list", data, model: body.model, usage: { prompt_tokens: input.length, total_tokens: input.length } };

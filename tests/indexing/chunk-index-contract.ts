@@ -19,7 +19,7 @@ export interface ContractBackend {
   recordManager: SqliteRecordManager;
   collection: string;
   embeddings: CountingEmbeddings;
-  /** Number of vectors the backend holds in the collection, read from the backend itself. */
+  /** Number of vectors in the collection, read from the backend itself. */
   countVectors(): Promise<number>;
   close(): Promise<void>;
 }

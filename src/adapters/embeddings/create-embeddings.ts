@@ -1,6 +1,6 @@
 /**
  * Embeddings factory over `EMBEDDINGS_PROVIDER`. Every backend is a LangChain
- * `Embeddings`, so other LangChain code can reuse it; the vector length is
+ * `Embeddings`, so other LangChain code can reuse it. The vector length is
  * learnt from the provider at run time rather than written down here.
  */
 import type { Embeddings } from "@langchain/core/embeddings";

@@ -153,7 +153,7 @@ function mix(value: number, seed: number): number {
 }
 
 function normalise(buckets: Float64Array): number[] {
-  // log1p damping stands in for sublinear term frequency: a word repeated
+  // log1p damping approximates sublinear term frequency: a word repeated
   // ten times should not outweigh ten different shared words.
   let sumOfSquares = 0;
   for (let i = 0; i < buckets.length; i += 1) {

@@ -1,6 +1,6 @@
 /**
  * Returns the collection (table, Qdrant collection or Pinecone namespace)
- * that holds vectors of one embedding model and dimension, so switching
+ * that contains the vectors of one embedding model and dimension, so switching
  * embedders never mixes vectors of different spaces in one search.
  * The name keeps to `[a-z0-9_]`, which every backend accepts.
  */

@@ -4,7 +4,7 @@
  * delete and returns no score. One LanceDB table per collection lives in a
  * folder under the workspace, so the index survives restarts.
  *
- * Chunk fields that searches filter on are stored as their own columns; the
+ * Chunk fields that searches filter on are stored as their own columns. The
  * whole metadata object also round-trips as JSON, so other LangChain code can
  * store any metadata it likes.
  */

@@ -86,7 +86,7 @@ describe("createEmbeddings vertex", () => {
     const backend = createEmbeddings("vertex", loadConfig({}, { VERTEX_EMBEDDINGS_MODEL: "text-embedding-005" }));
     // NOTE: the Google client builds https:// URLs from fixed host names and
     // has no base URL option, so the test swaps its fetch to reach the local
-    // server; the request body, headers and response parsing are the library's own.
+    // server. The request body, headers and response parsing are the library's own.
     const client = (backend.embeddings as unknown as { connection: { client: { _fetch: typeof fetch } } }).connection.client;
     client._fetch = (input, init) => fetch(String(input).replace(/^https:\/\/[^/]+/, server.url), init);
     const before = server.requests.length;
