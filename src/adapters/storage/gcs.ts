@@ -10,8 +10,6 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Storage, type Bucket, type FileMetadata, type StorageOptions } from "@google-cloud/storage";
@@ -20,6 +18,7 @@ import { ConfigError, StorageError } from "../../errors.js";
 import { prepareBody, type PreparedBody } from "./body.js";
 import { contentTypeFor } from "./content-type.js";
 import { resolveExistingObject } from "./create-only.js";
+import { readToBuffer, writeDownload } from "./download-file.js";
 import { toGcsStorageError } from "./gcs-errors.js";
 import { ObjectNamer, encodeObjectPath } from "./object-name.js";
 import { DEFAULT_RETRY_POLICY, httpStatusOf, withRetry, type FailureKind, type RetryPolicy } from "./retry.js";
@@ -201,18 +200,17 @@ export class GcsStorageAdapter implements StorageAdapter {
 
   async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Buffer> {
     const objectName = this.names.objectName(key);
-    return this.retrying("get", key, options.signal, async () => {
-      const [contents] = await this.bucket.file(objectName).download();
-      return contents;
-    });
+    // createReadStream checks the CRC32C from the response's x-goog-hash header, as download() does.
+    return this.retrying("get", key, options.signal, () =>
+      readToBuffer(this.bucket.file(objectName).createReadStream(), options.signal),
+    );
   }
 
   async download(key: string, destinationPath: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     const objectName = this.names.objectName(key);
-    await mkdir(path.dirname(destinationPath), { recursive: true });
-    await this.retrying("download", key, options.signal, async () => {
-      await this.bucket.file(objectName).download({ destination: destinationPath });
-    });
+    await this.retrying("download", key, options.signal, () =>
+      writeDownload(this.bucket.file(objectName).createReadStream(), destinationPath, options.signal),
+    );
   }
 
   async *list(prefix: string): AsyncIterable<StoredObjectInfo> {

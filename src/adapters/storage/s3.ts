@@ -7,9 +7,7 @@
  * Every object carries its SHA-256 as `x-amz-meta-sha256`, so the
  * create-only check compares hashes with one HEAD and never downloads.
  */
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
+import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createHash } from "node:crypto";
@@ -30,6 +28,7 @@ import { ConfigError, StorageError } from "../../errors.js";
 import { prepareBody, type PreparedBody } from "./body.js";
 import { contentTypeFor } from "./content-type.js";
 import { resolveExistingObject } from "./create-only.js";
+import { writeDownload } from "./download-file.js";
 import { ObjectNamer, encodeObjectPath } from "./object-name.js";
 import { DEFAULT_RETRY_POLICY, httpStatusOf, withRetry, type FailureKind, type RetryPolicy } from "./retry.js";
 import { s3ErrorName, toS3StorageError } from "./s3-errors.js";
@@ -41,6 +40,9 @@ import type {
   StorageAdapter,
   StoredObjectInfo,
 } from "./storage-adapter.js";
+
+/** HEAD requests in flight at once while listing. */
+const LIST_HEAD_CONCURRENCY = 8;
 
 /** S3's smallest multipart part; objects at or above it upload in parts. */
 const MULTIPART_THRESHOLD_BYTES = 5 * 1024 * 1024;
@@ -243,7 +245,6 @@ export class S3StorageAdapter implements StorageAdapter {
 
   async download(key: string, destinationPath: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     const objectName = this.names.objectName(key);
-    await mkdir(path.dirname(destinationPath), { recursive: true });
     await this.retrying("download", key, options.signal, async () => {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectName }), {
         abortSignal: options.signal,
@@ -251,7 +252,7 @@ export class S3StorageAdapter implements StorageAdapter {
       if (!(response.Body instanceof Readable)) {
         throw new StorageError(key, `S3 returned no readable body for ${objectName}`, { retryable: true });
       }
-      await pipeline(response.Body, createWriteStream(destinationPath), { signal: options.signal });
+      await writeDownload(response.Body, destinationPath, options.signal);
     });
   }
 
@@ -269,12 +270,16 @@ export class S3StorageAdapter implements StorageAdapter {
           }),
         ),
       );
-      // Listings carry no user metadata, so each object costs one HEAD for its hash and content type.
-      for (const entry of page.Contents ?? []) {
-        const key = entry.Key === undefined ? undefined : this.names.keyOf(entry.Key);
-        if (key === undefined) continue;
-        const info = await this.head(key);
-        if (info) yield info;
+      // Listings carry no user metadata, so each object costs one HEAD for its
+      // hash and content type; a few run at once, and results keep list order.
+      const keys = (page.Contents ?? [])
+        .map((entry) => (entry.Key === undefined ? undefined : this.names.keyOf(entry.Key)))
+        .filter((key): key is string => key !== undefined);
+      for (let start = 0; start < keys.length; start += LIST_HEAD_CONCURRENCY) {
+        const batch = keys.slice(start, start + LIST_HEAD_CONCURRENCY);
+        for (const info of await Promise.all(batch.map((key) => this.head(key)))) {
+          if (info) yield info;
+        }
       }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken);

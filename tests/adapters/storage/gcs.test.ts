@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GcsStorageAdapter } from "../../../src/adapters/storage/gcs.js";
 import type { GcsConfig } from "../../../src/config.js";
@@ -117,4 +120,28 @@ describe("gcs adapter", () => {
     expect(same.created).toBe(false);
     await expect(adapter.put("foreign/file.txt", "something else")).rejects.toThrow(/foreign\/file\.txt/);
   });
+
+  it("503 on the upload itself is retried", async () => {
+    server.failNext(1, 503, (method, url) => method === "POST" && url.pathname.startsWith("/upload/"));
+    const result = await adapter.put("retry/upload.txt", "uploaded after a retry");
+    expect(result.created).toBe(true);
+    const uploads = server.requests.filter((request) => request.path.startsWith("/upload/"));
+    expect(uploads.slice(-2).map((request) => request.status)).toEqual([503, 200]);
+  });
+
+  it("failed download leaves no file", async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), "doc2video-gcs-download-"));
+    const destination = path.join(folder, "out.txt");
+    await expect(adapter.download("download/missing.txt", destination)).rejects.toThrow(/does not exist/);
+    expect(await readdir(folder)).toEqual([]);
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it("aborted get rejects", async () => {
+    await adapter.put("abort/present.txt", "x");
+    const controller = new AbortController();
+    controller.abort();
+    await expect(adapter.get("abort/present.txt", { signal: controller.signal })).rejects.toThrow(/abort/i);
+  });
 });
+

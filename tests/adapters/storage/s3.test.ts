@@ -1,6 +1,11 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
 import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { S3StorageAdapter, type S3StorageOptions } from "../../../src/adapters/storage/s3.js";
 import type { S3Config } from "../../../src/config.js";
+import { StorageError } from "../../../src/errors.js";
 import { S3RVER_CREDENTIALS, startS3rver, type RunningS3rver } from "../../fakes/s3rver.js";
 import { defineStorageContract } from "./storage-contract.js";
 
@@ -114,4 +119,40 @@ describe("s3 adapter", () => {
     expect(result.created).toBe(false);
     await expect(adapter.put("race/same.txt", "other bytes")).rejects.toThrow(/race\/same\.txt/);
   });
+
+  it("503 on the upload itself is retried", async () => {
+    server.injectFault({ count: 1, status: 503, code: "SlowDown", matches: (method) => method === "PUT" });
+    const result = await adapter.put("retry/upload.txt", "uploaded after a retry");
+    expect(result.created).toBe(true);
+    const puts = server.requests.filter((request) => request.method === "PUT" && request.path.endsWith("retry/upload.txt"));
+    expect(puts.map((request) => request.status)).toEqual([503, 200]);
+  });
+
+  it("refused connection is transient", async () => {
+    const closed = new S3StorageAdapter(
+      { bucket: "artifacts", prefix: "", region: "us-east-1", endpoint: "http://127.0.0.1:9", forcePathStyle: true },
+      { credentials: S3RVER_CREDENTIALS, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } },
+    );
+    const error = (await closed.get("x.txt").catch((caught: unknown) => caught)) as StorageError;
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/after 2 attempts/);
+    closed.destroy();
+  });
+
+  it("aborted put stops the upload", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(adapter.put("abort/never.txt", Readable.from(["x"]), { signal: controller.signal })).rejects.toThrow(/abort/i);
+    expect(await adapter.exists("abort/never.txt")).toBe(false);
+  });
+
+  it("failed download leaves no file", async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), "doc2video-s3-download-"));
+    const destination = path.join(folder, "out.txt");
+    await expect(adapter.download("download/missing.txt", destination)).rejects.toThrow(/does not exist/);
+    expect(await readdir(folder)).toEqual([]);
+    await rm(folder, { recursive: true, force: true });
+  });
 });
+
