@@ -11,7 +11,7 @@
 /** Limits how many callers run a section at once; waiting callers honour their abort signal. */
 export class ConcurrencyLimit {
   private active = 0;
-  private readonly waiting: { resolve: () => void; reject: (error: unknown) => void; signal?: AbortSignal }[] = [];
+  private readonly waiting: { resolve: () => void; signal?: AbortSignal; onAbort?: () => void }[] = [];
 
   constructor(private limit: number) {}
 
@@ -39,17 +39,16 @@ export class ConcurrencyLimit {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const entry = { resolve, reject, signal };
-      this.waiting.push(entry);
-      signal?.addEventListener(
-        "abort",
-        () => {
+      const entry: { resolve: () => void; signal?: AbortSignal; onAbort?: () => void } = { resolve, signal };
+      if (signal) {
+        entry.onAbort = () => {
           const position = this.waiting.indexOf(entry);
           if (position !== -1) this.waiting.splice(position, 1);
           reject(signal.reason);
-        },
-        { once: true },
-      );
+        };
+        signal.addEventListener("abort", entry.onAbort, { once: true });
+      }
+      this.waiting.push(entry);
     });
   }
 
@@ -57,6 +56,8 @@ export class ConcurrencyLimit {
     while (this.active < this.limit && this.waiting.length > 0) {
       const next = this.waiting.shift()!;
       if (next.signal?.aborted) continue;
+      // A granted slot no longer needs its abort listener; leaving it would pile up listeners on a long run.
+      if (next.onAbort) next.signal?.removeEventListener("abort", next.onAbort);
       this.active += 1;
       next.resolve();
     }
