@@ -35,7 +35,7 @@ export interface ChapterScene {
   durationSeconds: number;
 }
 
-/** What to compose. */
+/** A chapter video request: scenes, frame size and rate, and output path. */
 export interface ComposeChapterRequest {
   scenes: readonly ChapterScene[];
   outputPath: string;
@@ -54,7 +54,7 @@ export interface ComposeChapterRequest {
   timeoutMs?: number;
 }
 
-/** What was written. */
+/** The written chapter file and its duration. */
 export interface ComposedChapter {
   outputPath: string;
   /** Container duration as ffprobe reports it, in seconds. */

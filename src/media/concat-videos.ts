@@ -6,7 +6,7 @@
  * entry gets `inpoint 0`, because otherwise the demuxer shifts each file by
  * the AAC priming delay (about 21 ms) and chapters drift. Each entry also gets
  * `outpoint <video duration>`, which drops the zero-length closing frame that
- * composeChapterVideo puts at a chapter's end; the frame before it keeps its
+ * composeChapterVideo puts at a chapter's end. The frame before it keeps its
  * recorded duration, so the joined video ends exactly at the sum. A re-encode
  * keeps the last input's closing frame, because there the encoder, not the
  * source file, sets the last frame's duration and would end the video at the
@@ -43,7 +43,7 @@ export interface ConcatVideosOptions {
   timeoutMs?: number;
 }
 
-/** What was written. */
+/** The joined file and how it was made. */
 export interface ConcatenatedVideo {
   outputPath: string;
   /** Container duration as ffprobe reports it, in seconds. */
@@ -92,7 +92,7 @@ export async function concatVideos(
     await writeFile(listPath, concatList(probed, videoCopied));
     try {
       await runFfmpeg(
-        { ...buildJob(listPath, probed, { videoCopied, keepSubtitles }), outputPath: partialPath },
+        { ...buildJob(listPath, probed, { videoCopied, keepSubtitles, totalSeconds }), outputPath: partialPath },
         {
           ffmpegPath: binaries.ffmpeg.path,
           signal: options.signal,
@@ -152,7 +152,7 @@ function concatList(inputs: readonly ProbedInput[], videoCopied: boolean): strin
 function buildJob(
   listPath: string,
   inputs: readonly ProbedInput[],
-  mode: { videoCopied: boolean; keepSubtitles: boolean },
+  mode: { videoCopied: boolean; keepSubtitles: boolean; totalSeconds: number },
 ): { inputs: FfmpegInput[]; filterComplex: string; outputOptions: string[] } {
   const ffmpegInputs: FfmpegInput[] = [{ path: listPath, options: ["-f", "concat", "-safe", "0"] }];
   const filters: string[] = [];
@@ -173,8 +173,22 @@ function buildJob(
     const first = inputs[0] as ProbedInput;
     const width = evenAtLeastTwo(first.video.width);
     const height = evenAtLeastTwo(first.video.height);
-    filters.push(`[0:v]${fitFrameFilter(width, height)},settb=${VIDEO_TIME_BASE}[vout]`);
-    outputOptions.push("-map", "[vout]", ...videoEncoderOptions());
+    // Decoders drop a chapter's closing frame (it lies at the end of the MP4 edit list), so
+    // the decoded video would end at the last frame's start. tpad clones that frame once,
+    // one frame step later, and setpts pulls the clone back to the exact end time.
+    // NOTE: when the last frame is more than one frame step (of the input's frame rate)
+    // before the end, the video still ends early and the duration check below rejects it.
+    const endMs = Math.round(mode.totalSeconds * 1000);
+    const videoFilter = [
+      fitFrameFilter(width, height),
+      `settb=${VIDEO_TIME_BASE}`,
+      "tpad=stop_mode=clone:stop=1",
+      `setpts=min(PTS\\,${endMs})`,
+    ].join(",");
+    // A simple filter graph, not part of -filter_complex: when the frame size changes between
+    // inputs, ffmpeg rebuilds the graph that the video runs through, and a rebuilt audio
+    // chain would start counting samples again.
+    outputOptions.push("-map", "0:v", "-filter:v", videoFilter, ...videoEncoderOptions());
   }
   outputOptions.push("-map", "[aout]", ...audioEncoderOptions());
   if (mode.keepSubtitles) outputOptions.push("-map", "0:s", "-c:s", "copy");

@@ -10,7 +10,7 @@
 import { execFile } from "node:child_process";
 import { ConfigError } from "../errors.js";
 
-/** Where a program was found. */
+/** The place a program was found: configuration, PATH or an npm package. */
 export type BinarySource = "config" | "path" | "npm";
 
 /** One resolved program. */

@@ -21,7 +21,7 @@ export interface ProbedStream {
   frameCount?: number;
 }
 
-/** What ffprobe reports for a file. */
+/** Container and stream facts of one file, as ffprobe reports them. */
 export interface MediaProbe {
   /** Container duration in seconds. */
   durationSeconds: number;
@@ -57,7 +57,10 @@ interface FfprobeJson {
   }[];
 }
 
-/** Probes `filePath`; rejects with SubprocessError when ffprobe fails and MediaError when its output has no duration. */
+/**
+ * Probes `filePath`. Rejects with SubprocessError when ffprobe fails, and with
+ * MediaError when neither the container nor a stream has a duration (a still image, for example).
+ */
 export async function probeMedia(filePath: string, options: ProbeOptions): Promise<MediaProbe> {
   const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--", filePath];
   const stdout = await runFfprobe(args, options);
@@ -71,7 +74,9 @@ export async function probeMedia(filePath: string, options: ProbeOptions): Promi
     });
   }
 
-  const containerDuration = toNumber(parsed.format?.duration);
+  // Some containers (raw streams, some WebM) record durations only per stream.
+  const streamDurations = (parsed.streams ?? []).map((stream) => toNumber(stream.duration)).filter((value) => value !== undefined);
+  const containerDuration = toNumber(parsed.format?.duration) ?? (streamDurations.length > 0 ? Math.max(...streamDurations) : undefined);
   if (containerDuration === undefined) {
     throw new MediaError(filePath, `ffprobe found no duration in ${filePath}; the file is not a finished audio or video file`);
   }

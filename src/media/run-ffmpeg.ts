@@ -3,6 +3,9 @@
  * timeout and progress reports, and turns every failure into a
  * SubprocessError that carries the command line and the stderr tail.
  */
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import path from "node:path";
 import ffmpeg from "fluent-ffmpeg";
 import { SubprocessError } from "../errors.js";
 import { getLogger } from "../logger.js";
@@ -16,7 +19,7 @@ export interface FfmpegInput {
 /** A whole ffmpeg command with a single file output. */
 export interface FfmpegJob {
   inputs: readonly FfmpegInput[];
-  /** Value of `-filter_complex`; outputs are selected with `-map` in `outputOptions`. */
+  /** Value of `-filter_complex`. Its outputs are selected with `-map` in `outputOptions`. */
   filterComplex?: string;
   outputOptions: readonly string[];
   outputPath: string;
@@ -41,7 +44,7 @@ export interface RunFfmpegOptions {
   onProgress?: (progress: FfmpegProgress) => void;
 }
 
-/** Lines of stderr that fluent-ffmpeg keeps; the error message shows the last few. */
+/** Lines of stderr that fluent-ffmpeg keeps. The error carries the last few. */
 const STDERR_LINES_KEPT = 200;
 const STDERR_TAIL_LINES = 15;
 
@@ -69,7 +72,28 @@ export function ffmpegArguments(job: FfmpegJob): string[] {
 }
 
 /** Runs `job` to completion; rejects with SubprocessError on failure, timeout or abort. */
-export function runFfmpeg(job: FfmpegJob, options: RunFfmpegOptions): Promise<void> {
+export async function runFfmpeg(job: FfmpegJob, options: RunFfmpegOptions): Promise<void> {
+  // fluent-ffmpeg 2.1.3 throws a TypeError from inside a spawn "error" event when the program
+  // cannot start, and never emits its own "error" event, so a missing program is caught here.
+  // NOTE: a bare name such as "ffmpeg" is looked up on PATH only when spawned, so it is not checked here.
+  if (options.ffmpegPath.includes(path.sep)) {
+    try {
+      await access(options.ffmpegPath, constants.X_OK);
+    } catch (error) {
+      throw new SubprocessError(
+        options.ffmpegPath,
+        ffmpegArguments(job),
+        null,
+        "",
+        `ffmpeg not found or not executable at ${options.ffmpegPath}; set FFMPEG_PATH or let resolveFfmpegBinaries find one`,
+        { cause: error },
+      );
+    }
+  }
+  return runResolvedFfmpeg(job, options);
+}
+
+function runResolvedFfmpeg(job: FfmpegJob, options: RunFfmpegOptions): Promise<void> {
   const args = ffmpegArguments(job);
   const failure = (exitCode: number | null, stderr: string, reason: string, cause?: unknown): SubprocessError => {
     const tail = stderrTail(stderr);
@@ -171,8 +195,8 @@ function buildCommand(job: FfmpegJob, ffmpegPath: string): ffmpeg.FfmpegCommand 
 
 /**
  * Passes options as separate arguments. Given a single array, fluent-ffmpeg
- * splits every element that contains one space into two arguments, which
- * would break paths and filter graphs; given two or more arguments it keeps them whole.
+ * splits every element that contains exactly one space into two arguments,
+ * which would break paths and filter graphs. Given two or more arguments, it keeps them whole.
  */
 function addOptions(add: (...values: string[]) => unknown, values: string[]): void {
   if (values.length === 0) return;
@@ -193,7 +217,7 @@ export function parseProgressTime(line: string): number | undefined {
   return Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
 }
 
-/** The last lines of stderr, without the progress lines ffmpeg rewrites in place. */
+/** Returns the last lines of stderr without the progress lines that ffmpeg rewrites in place. */
 function stderrTail(stderr: string): string {
   const lines = stderr
     .split(/\r\n|\r|\n/)
