@@ -171,8 +171,8 @@ export class GcsStorageAdapter implements StorageAdapter {
         const [resource] = await this.bucket.file(objectName).getMetadata();
         return this.describe(key, resource);
       } catch (error) {
-        // GCS returns 404 for a missing bucket as well, and `put` reports that when its upload fails.
-        if (httpStatusOf(error) === 404) return undefined;
+        // GCS returns 404 for a missing bucket as well, told apart by its message.
+        if (httpStatusOf(error) === 404 && !/bucket does not exist/i.test((error as Error).message)) return undefined;
         throw error;
       }
     });

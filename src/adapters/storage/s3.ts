@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -73,6 +74,8 @@ export class S3StorageAdapter implements StorageAdapter {
   private readonly policy: RetryPolicy;
   private readonly pageSize: number;
   private readonly multipartThresholdBytes: number;
+  /** Set once a HeadBucket succeeded; see `assertBucketExists`. */
+  private bucketExists = false;
 
   constructor(
     private readonly config: S3Config,
@@ -222,10 +225,32 @@ export class S3StorageAdapter implements StorageAdapter {
           metadata,
         };
       } catch (error) {
-        if (httpStatusOf(error) === 404 && s3ErrorName(error) !== "NoSuchBucket") return undefined;
-        throw error;
+        if (httpStatusOf(error) !== 404 || s3ErrorName(error) === "NoSuchBucket") throw error;
+        await this.assertBucketExists();
+        return undefined;
       }
     });
+  }
+
+  /**
+   * A 404 to HEAD has no body, so a missing bucket looks like a missing
+   * object. The first such response is followed by one HeadBucket, whose 404
+   * becomes a `NoSuchBucket` error; later ones trust the earlier result.
+   */
+  private async assertBucketExists(): Promise<void> {
+    if (this.bucketExists) return;
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      this.bucketExists = true;
+    } catch (error) {
+      if (httpStatusOf(error) === 404) {
+        throw Object.assign(new Error(`bucket ${this.bucket} not found`, { cause: error }), {
+          name: "NoSuchBucket",
+          $metadata: { httpStatusCode: 404 },
+        });
+      }
+      throw error;
+    }
   }
 
   async exists(key: string): Promise<boolean> {

@@ -264,5 +264,10 @@ export function defineStorageContract(
       expect(error.message).toMatch(/does not exist/);
       expect(error.retryable).toBe(false);
     });
+
+    it("missing bucket is not a missing key", async () => {
+      const { adapter: missing, bucket } = fixture.missingBucket!;
+      await expect(missing.exists("missing/y.txt")).rejects.toThrow(bucket);
+    });
   });
 }
