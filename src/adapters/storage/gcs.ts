@@ -171,7 +171,7 @@ export class GcsStorageAdapter implements StorageAdapter {
         const [resource] = await this.bucket.file(objectName).getMetadata();
         return this.describe(key, resource);
       } catch (error) {
-        // GCS returns 404 for a missing bucket as well, told apart by its message.
+        // GCS returns 404 for a missing bucket as well, which only its message distinguishes.
         if (httpStatusOf(error) === 404 && !/bucket does not exist/i.test((error as Error).message)) return undefined;
         throw error;
       }

@@ -233,9 +233,9 @@ export class S3StorageAdapter implements StorageAdapter {
   }
 
   /**
-   * A 404 to HEAD has no body, so a missing bucket looks like a missing
-   * object. The first such response is followed by one HeadBucket, whose 404
-   * becomes a `NoSuchBucket` error; later ones trust the earlier result.
+   * Checks once per adapter that the bucket exists. A 404 to HEAD has no
+   * body, so a missing bucket looks like a missing object; HeadBucket's 404
+   * becomes a `NoSuchBucket` error, and a success is remembered.
    */
   private async assertBucketExists(): Promise<void> {
     if (this.bucketExists) return;
@@ -296,7 +296,7 @@ export class S3StorageAdapter implements StorageAdapter {
         ),
       );
       // Listings carry no user metadata, so each object costs one HEAD for its
-      // hash and content type; a few run at once, and results keep list order.
+      // hash and content type. A few run at once, and results keep list order.
       const keys = (page.Contents ?? [])
         .map((entry) => (entry.Key === undefined ? undefined : this.names.keyOf(entry.Key)))
         .filter((key): key is string => key !== undefined);
