@@ -14,6 +14,7 @@ import type { TtsAdapter } from "./adapters/tts/tts-adapter.js";
 import { EspeakTtsAdapter } from "./adapters/tts/espeak.js";
 import type { SlideRenderer } from "./adapters/images/slide-renderer.js";
 import { CanvasSlideRenderer } from "./adapters/images/canvas-slides.js";
+import { ArtifactLedger } from "./runs/artifact-ledger.js";
 import { ConcurrencyLimit } from "./runs/concurrency-limit.js";
 import { RunRegistry } from "./runs/run-registry.js";
 import { workspacePaths, type WorkspacePaths } from "./workspace.js";
@@ -24,6 +25,8 @@ export interface Services {
   paths: WorkspacePaths;
   storage: StorageAdapter;
   registry: RunRegistry;
+  /** Every artifact a run stored: key, URL, hash, size, node and chapter. */
+  ledger: ArtifactLedger;
   tts: TtsAdapter;
   slides: SlideRenderer;
   /** Bounds how many chapters run a heavy stage at once. */
@@ -43,6 +46,7 @@ export function createServices(config: AppConfig): Services {
     paths,
     storage: getStorageAdapter(config),
     registry: new RunRegistry(paths.checkpointsDb),
+    ledger: new ArtifactLedger(paths.checkpointsDb),
     tts: new EspeakTtsAdapter({ binaryPath: config.binaries.espeak }),
     slides: new CanvasSlideRenderer(),
     chapterLimit: new ConcurrencyLimit(config.runDefaults.concurrency),

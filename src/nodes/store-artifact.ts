@@ -3,6 +3,7 @@
  * with the artifact recorded for the run.
  */
 import type { PutBody, PutResult } from "../adapters/storage/storage-adapter.js";
+import { putArtifact } from "../runs/artifact-ledger.js";
 import type { Services } from "../services.js";
 
 /** What one artifact write needs. */
@@ -18,11 +19,7 @@ export interface ArtifactWrite {
   signal?: AbortSignal;
 }
 
-/** Stores an artifact (create-only) and returns where it is. */
+/** Stores an artifact (create-only), records it in the run's artifact ledger, and returns where it is. */
 export async function storeArtifact(services: Services, write: ArtifactWrite): Promise<PutResult> {
-  return services.storage.put(write.key, write.body, {
-    contentType: write.contentType,
-    metadata: { ...write.metadata, node: write.node },
-    signal: write.signal,
-  });
+  return putArtifact(services.storage, services.ledger, write);
 }

@@ -1,6 +1,7 @@
 /** writeScript: writes and validates the narration script of one chapter. */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { artifactKey } from "../adapters/storage/keys.js";
+import { archiveOfflineCall } from "../archive/offline-call.js";
 import { ScriptValidationError } from "../errors.js";
 import { ChapterScriptSchema } from "../script/script-schema.js";
 import { createScriptWriter } from "../script/script-writer-factory.js";
@@ -41,6 +42,16 @@ export async function writeScript(task: ChapterTask, config: LangGraphRunnableCo
     } else {
       const writer = createScriptWriter(task.options.scriptWriter, services.config);
       script = await writer.write({ ...request, signal: config.signal });
+      if (task.options.scriptWriter === "offline") {
+        // Model-backed writers are archived by the LangChain callback handler; the offline writer is archived here.
+        await archiveOfflineCall(services.storage, runId, {
+          node: "writeScript",
+          chapterIndex: chapter.index,
+          provider: writer.name,
+          input: request,
+          output: script,
+        });
+      }
     }
     const parsed = ChapterScriptSchema.safeParse(script);
     if (!parsed.success) {

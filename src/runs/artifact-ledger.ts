@@ -130,6 +130,8 @@ export interface PutArtifactInput {
   chapterIndex?: number;
   /** MIME type; guessed from the key's extension when omitted. */
   contentType?: string;
+  /** Extra object metadata, such as the hash of the inputs that produced the artifact. */
+  metadata?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -143,7 +145,7 @@ export async function putArtifact(
   ledger: ArtifactLedger,
   input: PutArtifactInput,
 ): Promise<PutResult> {
-  const metadata: Record<string, string> = { run: input.runId, node: input.node };
+  const metadata: Record<string, string> = { ...input.metadata, run: input.runId, node: input.node };
   if (input.chapterIndex !== undefined) metadata.chapter = String(input.chapterIndex);
   const result = await storage.put(input.key, input.body, {
     contentType: input.contentType,
