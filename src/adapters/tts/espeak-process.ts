@@ -1,9 +1,8 @@
 /**
- * Runs espeak-ng in a child process and returns one WAV per input document.
- *
- * espeak-ng is GPL-3.0, so it is always a separate process: either a system
- * `espeak-ng` binary, or `node espeak-wasm-runner.mjs`, which loads the npm
- * `espeak-ng` WebAssembly build inside that child only.
+ * Child processes for espeak-ng. espeak-ng is GPL-3.0, so it is always a
+ * separate process: either a system `espeak-ng` binary, run here once per
+ * document, or `node espeak-wasm-runner.mjs` (see espeak-wasm-worker.ts),
+ * which loads the npm `espeak-ng` WebAssembly build inside that child only.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -26,9 +25,9 @@ export interface ChildLimits {
 const STDERR_TAIL_CHARS = 2000;
 
 /** Returns the error to reject with when `signal` aborted: its reason when that is an Error. */
-export function abortErrorFor(signal: AbortSignal, what: string): Error {
+export function abortErrorFor(signal: AbortSignal, operation: string): Error {
   if (signal.reason instanceof Error) return signal.reason;
-  return new DOMException(`${what} aborted`, "AbortError");
+  return new DOMException(`${operation} aborted`, "AbortError");
 }
 
 /** Names an engine for messages and logs. */
@@ -104,48 +103,20 @@ export function runChild(command: string, args: readonly string[], input: string
   });
 }
 
-/** Splits the WASM runner's output into its length-prefixed WAV frames. */
-function readFrames(output: Buffer, expected: number, command: string, args: readonly string[]): Buffer[] {
-  const frames: Buffer[] = [];
-  let offset = 0;
-  while (offset + 4 <= output.length) {
-    const length = output.readUInt32LE(offset);
-    frames.push(output.subarray(offset + 4, offset + 4 + length));
-    offset += 4 + length;
-  }
-  if (frames.length !== expected || offset !== output.length) {
-    throw new SubprocessError(
-      command,
-      args,
-      0,
-      "",
-      `${command} returned ${frames.length} WAV frame(s) in ${output.length} bytes for ${expected} document(s); the runner output is corrupt`,
-    );
-  }
-  return frames;
-}
-
 /**
- * Speaks each document with `espeakOptions` (for example `-m -v en-us -s 165`)
- * and returns one WAV file per document, in order. The WebAssembly engine
- * speaks all documents in one child. The system binary runs once per document
- * and reads it from stdin, so no text is parsed as an option.
+ * Speaks each document with a system espeak-ng binary and returns one WAV
+ * per document, in order. Each document is one run that reads its text from
+ * stdin, so no text is parsed as an option.
  */
-export async function speakDocuments(
-  engine: EspeakEngine,
+export async function speakWithBinary(
+  binaryPath: string,
   espeakOptions: readonly string[],
   documents: readonly string[],
   limits: ChildLimits,
 ): Promise<Buffer[]> {
-  if (engine.kind === "wasm") {
-    const args = [engine.runnerPath, ...espeakOptions];
-    const output = await runChild(engine.nodePath, args, JSON.stringify({ documents }), limits);
-    return readFrames(output, documents.length, engine.nodePath, args);
-  }
-
   const wavs: Buffer[] = [];
   for (const document of documents) {
-    wavs.push(await runChild(engine.binaryPath, [...espeakOptions, "--stdout"], document, limits));
+    wavs.push(await runChild(binaryPath, [...espeakOptions, "--stdout"], document, limits));
   }
   return wavs;
 }

@@ -3,10 +3,11 @@
  * because espeak-ng is GPL-3.0.
  *
  * A system `espeak-ng` is used when configured or found on PATH; otherwise
- * the npm `espeak-ng` WebAssembly build runs under a Node.js child. Each
- * request's sentences are spoken in one child run and cut back into one clip
- * per sentence (see sentence-batch.ts), so sentence timings come from real
- * sample counts without paying a process start per sentence.
+ * the npm `espeak-ng` WebAssembly build runs in long-lived Node.js children
+ * (espeak-wasm-worker.ts). Each request's sentences are spoken in one
+ * espeak-ng run and cut back into one clip per sentence (see
+ * sentence-batch.ts), so sentence timings come from real sample counts
+ * without paying a process start per sentence.
  */
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -16,12 +17,13 @@ import { encodeWav, fromInt16Samples, int16Samples, parseWav, secondsToFrames } 
 import {
   describeEngine,
   runChild,
-  speakDocuments,
+  speakWithBinary,
   WASM_RUNNER_PATH,
   type ChildLimits,
   type EspeakEngine,
 } from "./espeak-process.js";
 import { espeakVoiceFor } from "./espeak-voices.js";
+import { EspeakWasmWorker } from "./espeak-wasm-worker.js";
 import { buildMarkedDocument, groupSentences, splitAtMarkers, trimSilence } from "./sentence-batch.js";
 import { SpeechSynthesisError } from "./speech-synthesis-error.js";
 import { TaskLimiter } from "./task-limiter.js";
@@ -38,10 +40,15 @@ export interface EspeakTtsOptions {
    * PATH, else the WebAssembly build. `system` and `wasm` force one.
    */
   engine?: "auto" | "system" | "wasm";
-  /** Limit for each espeak-ng child process, in milliseconds (default 120000). */
+  /**
+   * Time limit in milliseconds (default 120000) for each espeak-ng call: one
+   * request on a WebAssembly child, or one run of the system binary.
+   */
   timeoutMs?: number;
-  /** espeak-ng children running at once across all requests of this adapter (default 2). */
+  /** Requests spoken at once by this adapter, and so the most espeak-ng children alive at once (default 2). */
   concurrency?: number;
+  /** How long an idle WebAssembly child is kept for the next request, in milliseconds (default 30000). */
+  idleTimeoutMs?: number;
   /** Silence between consecutive sentences in the output, in seconds (default 0.35). */
   sentencePauseSeconds?: number;
   /** Characters of text per espeak-ng run; longer requests are split into several runs (default 20000). */
@@ -54,11 +61,12 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_CONCURRENCY = 2;
 const DEFAULT_SENTENCE_PAUSE_SECONDS = 0.35;
 const DEFAULT_MAX_CHARS_PER_RUN = 20_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 const PROBE_TIMEOUT_MS = 10_000;
 /**
  * Speaking rates that both engines honour. espeak-ng raises slower rates to
- * 80 wpm; the WebAssembly build (compiled without sonic) caps at 450 while
- * Debian's 1.51 goes faster, so capping here keeps the engines consistent.
+ * 80 wpm. The WebAssembly build (compiled without sonic) caps at 450 wpm
+ * while Debian's 1.51 goes faster, so capping here keeps the engines alike.
  */
 const MIN_WORDS_PER_MINUTE = 80;
 const MAX_WORDS_PER_MINUTE = 450;
@@ -75,6 +83,9 @@ export class EspeakTtsAdapter implements TtsAdapter {
   private readonly options: Required<Omit<EspeakTtsOptions, "binaryPath">> & { binaryPath?: string };
   private readonly limiter: TaskLimiter;
   private enginePromise: Promise<EspeakEngine> | undefined;
+  /** WebAssembly children waiting for a request, most recently used last. */
+  private readonly idleWorkers: EspeakWasmWorker[] = [];
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: EspeakTtsOptions = {}) {
     this.options = {
@@ -85,6 +96,7 @@ export class EspeakTtsAdapter implements TtsAdapter {
       sentencePauseSeconds: options.sentencePauseSeconds ?? DEFAULT_SENTENCE_PAUSE_SECONDS,
       maxCharsPerRun: options.maxCharsPerRun ?? DEFAULT_MAX_CHARS_PER_RUN,
       nodePath: options.nodePath ?? process.execPath,
+      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     };
     if (!(this.options.timeoutMs > 0)) {
       throw new RangeError(`invalid timeoutMs ${this.options.timeoutMs}; expected a positive number of milliseconds`);
@@ -133,6 +145,12 @@ export class EspeakTtsAdapter implements TtsAdapter {
       "synthesized speech",
     );
     return { outputPath: request.outputPath, durationSeconds, sampleRate, sentences: timings };
+  }
+
+  /** Stops the idle WebAssembly children now instead of after the idle timeout. */
+  close(): void {
+    clearTimeout(this.idleTimer);
+    for (const worker of this.idleWorkers.splice(0)) worker.close();
   }
 
   private async resolveEngine(): Promise<EspeakEngine> {
@@ -202,7 +220,8 @@ export class EspeakTtsAdapter implements TtsAdapter {
     voice: string,
   ): Promise<Buffer[]> {
     try {
-      return await speakDocuments(engine, espeakOptions, documents, limits);
+      if (engine.kind === "system") return await speakWithBinary(engine.binaryPath, espeakOptions, documents, limits);
+      return await this.speakWithWorker(engine, espeakOptions, documents, limits);
     } catch (error) {
       if (error instanceof SubprocessError && /voice does not exist/i.test(error.stderrTail)) {
         throw new SubprocessError(
@@ -217,6 +236,29 @@ export class EspeakTtsAdapter implements TtsAdapter {
       }
       throw error;
     }
+  }
+
+  /** Speaks on an idle WebAssembly child, or a new one, and keeps it for the next request while it lives. */
+  private async speakWithWorker(
+    engine: Extract<EspeakEngine, { kind: "wasm" }>,
+    espeakOptions: string[],
+    documents: string[],
+    limits: ChildLimits,
+  ): Promise<Buffer[]> {
+    const worker = this.idleWorkers.pop() ?? new EspeakWasmWorker(engine.nodePath, engine.runnerPath);
+    try {
+      return await worker.speak(espeakOptions, documents, limits);
+    } finally {
+      // A worker killed by a timeout or abort is dead; one that reported an espeak-ng error is still usable.
+      if (worker.alive) this.keepIdle(worker);
+    }
+  }
+
+  private keepIdle(worker: EspeakWasmWorker): void {
+    this.idleWorkers.push(worker);
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.close(), this.options.idleTimeoutMs);
+    this.idleTimer.unref();
   }
 }
 

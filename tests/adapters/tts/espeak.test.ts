@@ -78,6 +78,7 @@ async function expectConsistentAudio(result: SpeechResult, sentenceCount: number
 
 describe.each(engines)("EspeakTtsAdapter with the %s engine", (engine) => {
   const adapter = new EspeakTtsAdapter({ engine, sentencePauseSeconds: PAUSE_SECONDS });
+  afterAll(() => adapter.close());
 
   it("speaks English with exact timings", async () => {
     const sentences = [
@@ -181,10 +182,12 @@ describe.each(engines)("EspeakTtsAdapter with the %s engine", (engine) => {
   });
 
   it("kills the child on abort", async () => {
+    // A fresh adapter, so the child it starts is new and not an idle one left by earlier tests.
+    const aborted = new EspeakTtsAdapter({ engine });
     const controller = new AbortController();
     const sentence = Array.from({ length: 400 }, (_, i) => `sentence part ${i} keeps the child busy`).join(", ") + ".";
     const pidsBefore = new Set(await childPids());
-    const pending = adapter.synthesize({
+    const pending = aborted.synthesize({
       sentences: [sentence, sentence, sentence, sentence],
       voice: "en-us",
       wordsPerMinute: 165,
@@ -219,9 +222,66 @@ describe.each(engines)("EspeakTtsAdapter with the %s engine", (engine) => {
     const slow = new EspeakTtsAdapter({ engine, timeoutMs: 1 });
     const request = { sentences: ["Hello."], voice: "en-us", wordsPerMinute: 165, outputPath: outputPath() };
     const error = await slow.synthesize(request).catch((caught: unknown) => caught);
+    slow.close();
 
     expect(error).toBeInstanceOf(SubprocessError);
     expect((error as SubprocessError).message).toContain("timed out after 1 ms and was killed");
+  });
+});
+
+describe("EspeakTtsAdapter with the wasm engine", () => {
+  const request = () => ({ sentences: ["Hello."], voice: "en-us", wordsPerMinute: 165, outputPath: outputPath() });
+
+  it("reuses one child across requests", async () => {
+    const adapter = new EspeakTtsAdapter({ engine: "wasm" });
+    const pidsBefore = new Set(await childPids());
+    await adapter.synthesize(request());
+    const afterFirst = (await childPids()).filter((pid) => !pidsBefore.has(pid));
+    await adapter.synthesize(request());
+    const afterSecond = (await childPids()).filter((pid) => !pidsBefore.has(pid));
+    adapter.close();
+
+    expect(afterFirst).toHaveLength(1);
+    expect(afterSecond).toEqual(afterFirst);
+  });
+
+  it("keeps the child after an espeak-ng error", async () => {
+    const adapter = new EspeakTtsAdapter({ engine: "wasm" });
+    const pidsBefore = new Set(await childPids());
+    await adapter.synthesize(request());
+    const worker = (await childPids()).filter((pid) => !pidsBefore.has(pid));
+    await expect(adapter.synthesize({ ...request(), voice: "xx-nonexistent" })).rejects.toThrow(SubprocessError);
+    const result = await adapter.synthesize(request());
+    const afterError = (await childPids()).filter((pid) => !pidsBefore.has(pid));
+    adapter.close();
+
+    expect(result.sentences).toHaveLength(1);
+    expect(afterError).toEqual(worker);
+  });
+
+  it("stops idle children on close", async () => {
+    const adapter = new EspeakTtsAdapter({ engine: "wasm" });
+    const pidsBefore = new Set(await childPids());
+    await adapter.synthesize(request());
+    const [worker] = (await childPids()).filter((pid) => !pidsBefore.has(pid));
+    adapter.close();
+    const deadline = Date.now() + 5000;
+    while (isRunning(worker!) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(worker).toBeDefined();
+    expect(isRunning(worker!)).toBe(false);
+  });
+
+  it("stops idle children after the idle timeout", async () => {
+    const adapter = new EspeakTtsAdapter({ engine: "wasm", idleTimeoutMs: 1000 });
+    const pidsBefore = new Set(await childPids());
+    await adapter.synthesize(request());
+    const [worker] = (await childPids()).filter((pid) => !pidsBefore.has(pid));
+    const deadline = Date.now() + 5000;
+    while (isRunning(worker!) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(worker).toBeDefined();
+    expect(isRunning(worker!)).toBe(false);
   });
 });
 
