@@ -176,6 +176,9 @@ function buildJob(
     // Decoders drop a chapter's closing frame (it lies at the end of the MP4 edit list), so
     // the decoded video would end at the last frame's start. tpad clones that frame once,
     // one frame step later, and setpts pulls the clone back to the exact end time.
+    // The one-input interleave leaves the output without a frame rate, so ffmpeg (N-47683
+    // and 5.1 both) gives the clone no duration, as in composeChapterVideo; with a frame
+    // rate, 5.1 gives it one and the video runs a frame step too long.
     // NOTE: when the last frame is more than one frame step (of the input's frame rate)
     // before the end, the video still ends early and the duration check below rejects it.
     const endMs = Math.round(mode.totalSeconds * 1000);
@@ -184,6 +187,7 @@ function buildJob(
       `settb=${VIDEO_TIME_BASE}`,
       "tpad=stop_mode=clone:stop=1",
       `setpts=min(PTS\\,${endMs})`,
+      "interleave=nb_inputs=1",
     ].join(",");
     // A simple filter graph, not part of -filter_complex: when the frame size changes between
     // inputs, ffmpeg rebuilds the graph that the video runs through, and a rebuilt audio

@@ -32,7 +32,8 @@ export function videoEncoderOptions(): string[] {
     "-bf", "0",
     "-pix_fmt", "yuv420p",
     // Keep the frames' own timestamps (scene starts are not on the frame grid) in milliseconds.
-    // NOTE: `-vsync` and `-enc_time_base -1` were run with the 2018 static ffmpeg (N-47683); ffmpeg 7 deprecates both.
+    // NOTE: `-vsync` and `-enc_time_base -1` were run with the 2018 static ffmpeg (N-47683) and Debian's 5.1.9;
+    // newer releases deprecate `-vsync` in favour of `-fps_mode`, and 7.x was not tried.
     "-vsync", "vfr",
     "-enc_time_base", "-1",
   ];
