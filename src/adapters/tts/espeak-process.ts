@@ -63,7 +63,7 @@ export function runChild(command: string, args: readonly string[], input: string
           args,
           null,
           stderrTail,
-          `${command} timed out after ${timeoutMs} ms and was killed; raise the TTS timeout or speak fewer sentences per request`,
+          `${command} timed out after ${timeoutMs} ms and was killed; raise the timeoutMs option of EspeakTtsAdapter or speak fewer sentences per request`,
         ),
       );
     }, timeoutMs);

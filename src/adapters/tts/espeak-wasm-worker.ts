@@ -80,7 +80,7 @@ export class EspeakWasmWorker {
             null,
             this.stderrTail,
             `${this.nodePath} ${this.runnerPath} timed out after ${limits.timeoutMs} ms and was killed; ` +
-              "raise the TTS timeout or speak fewer sentences per request",
+              "raise the timeoutMs option of EspeakTtsAdapter or speak fewer sentences per request",
           ),
         );
       }, limits.timeoutMs);
@@ -90,7 +90,7 @@ export class EspeakWasmWorker {
     });
   }
 
-  /** Kills the child; an idle worker is simply discarded. */
+  /** Kills the child; a request still running rejects with a `worker closed` error. */
   close(): void {
     this.kill(new Error("espeak-ng worker closed"));
   }
