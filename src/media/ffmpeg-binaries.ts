@@ -9,6 +9,7 @@
  */
 import { execFile } from "node:child_process";
 import { ConfigError } from "../errors.js";
+import { getLogger } from "../logger.js";
 
 /** The place a program was found: configuration, PATH or an npm package. */
 export type BinarySource = "config" | "path" | "npm";
@@ -47,6 +48,7 @@ const INSTALL_HINT: Record<ProgramName, string> = {
 const ENV_NAME: Record<ProgramName, string> = { ffmpeg: "FFMPEG_PATH", ffprobe: "FFPROBE_PATH" };
 
 const cache = new Map<string, Promise<FfmpegBinaries>>();
+const log = getLogger("ffmpeg-binaries");
 
 /**
  * Resolves ffmpeg and ffprobe once per distinct set of explicit paths and
@@ -90,6 +92,8 @@ async function resolveProgram(name: ProgramName, explicitPath: string | undefine
     return { path: name, version: await readVersion(name), source: "path" };
   } catch (error) {
     failures.push(`PATH: ${describe(error)}`);
+    // A program that is on PATH but does not run (missing libraries, wrong architecture) is worth a warning.
+    if (!isNotFound(error)) log.warn({ program: name, error: describe(error) }, `${name} on PATH failed to run; trying the npm package`);
   }
 
   try {
@@ -125,6 +129,10 @@ function readVersion(program: string): Promise<string> {
       resolve(firstLine);
     });
   });
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "ENOENT";
 }
 
 function describe(error: unknown): string {
