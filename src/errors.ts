@@ -1,6 +1,6 @@
 /**
- * Named errors shared across doc2video. Each message says what failed, on
- * which value, and what to do next; a wrapped third-party error goes in `cause`.
+ * Named errors shared across doc2video. Each message names what failed, on
+ * which value, and what to do next. A wrapped third-party error goes in `cause`.
  */
 
 /** Base class, so callers can tell our errors from library bugs. */

@@ -2,9 +2,9 @@
  * The services a run's nodes use: storage, run registry, speech, slides,
  * script writers and the chapter concurrency limit.
  *
- * The CLI and tests pass them in the invoke `context`; when a node finds
- * none there (LangGraph Studio, `langgraph dev`), it builds them from the
- * environment once per process.
+ * The CLI and tests pass them in the invoke `context`. A node that finds
+ * none there (LangGraph Studio, `langgraph dev`) builds them from the
+ * environment, once per process.
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { loadConfig, type AppConfig } from "./config.js";
@@ -33,7 +33,7 @@ export interface Services {
   chapterLimit: ConcurrencyLimit;
 }
 
-/** What the CLI and tests pass as the invoke `context`. */
+/** The invoke `context` that the CLI and tests pass. */
 export interface Doc2VideoContext {
   services?: Services;
 }

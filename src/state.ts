@@ -1,7 +1,7 @@
 /**
- * Graph state. It holds ids, keys, URLs and small summaries only, never media
- * bytes or document text, so checkpoints stay small: the document text lives
- * in storage under `DocumentInfo.textKey` and chapters point into it by
+ * Graph state. It contains ids, keys, URLs and small summaries only, never
+ * media bytes or document text, so checkpoints stay small. The document text
+ * is in storage under `DocumentInfo.textKey`, and chapters point into it by
  * character offsets.
  */
 import { Annotation } from "@langchain/langgraph";
@@ -40,7 +40,7 @@ export interface ChapterPlan {
   /** Half-open range [start, end) of the chapter body in the normalised text. */
   start: number;
   end: number;
-  /** How the chapter was found: a heading, a "Chapter I" style line, or a length-based cut. */
+  /** Origin of the chapter boundary: a heading, a "Chapter I" style line, or a length-based cut. */
   source: "heading" | "chapter-line" | "length";
 }
 
@@ -52,7 +52,7 @@ export interface SceneAudio {
   durationSeconds: number;
 }
 
-/** What each per-chapter stage has produced so far; every field is set by one node. */
+/** Outputs of the per-chapter stages so far. Each field is set by one node. */
 export interface ChapterArtifacts {
   script?: { key: string; url: string; sceneCount: number; estimatedSeconds: number };
   narration?: {

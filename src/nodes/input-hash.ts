@@ -1,8 +1,8 @@
 /**
- * Content addressing of stage outputs: an artifact stores the hash of the
- * inputs that produced it, so a re-run (after a kill, or when LangGraph
- * discards an aborted sibling's writes) finds the finished work and reuses
- * it instead of paying for it again.
+ * Content addressing of stage outputs. Each artifact carries the hash of the
+ * inputs that produced it. A re-run (after a kill, or when LangGraph discards
+ * an aborted sibling's writes) therefore finds the finished work and reuses it
+ * instead of paying for it again.
  */
 import { createHash } from "node:crypto";
 import { rename } from "node:fs/promises";
@@ -12,12 +12,18 @@ import type { Services } from "../services.js";
 /** Metadata field that carries the input hash on stored objects. */
 export const INPUT_HASH_METADATA = "input-sha256";
 
+/** Orders strings by UTF-16 code units, independent of locale, so hashes match on every machine. */
+function compareCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 function stableStringify(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, entry]) => entry !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a], [b]) => compareCodeUnits(a, b));
   return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${stableStringify(entry)}`).join(",")}}`;
 }
 
@@ -33,8 +39,8 @@ export async function isStoredWithInputs(services: Services, key: string, hash: 
 }
 
 /**
- * Makes sure `localPath` holds the stored artifact `key`: a scratch file left
- * by an earlier attempt is kept only when its hash matches the stored one.
+ * Makes sure `localPath` contains the stored artifact `key`. A scratch file
+ * left by an earlier attempt is kept only when its hash matches the stored one.
  */
 export async function ensureLocalCopy(
   services: Services,

@@ -6,7 +6,7 @@ import type { PutBody, PutResult } from "../adapters/storage/storage-adapter.js"
 import { putArtifact } from "../runs/artifact-ledger.js";
 import type { Services } from "../services.js";
 
-/** What one artifact write needs. */
+/** Parameters of one artifact write. */
 export interface ArtifactWrite {
   runId: string;
   key: string;

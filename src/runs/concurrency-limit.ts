@@ -2,10 +2,10 @@
  * A counting semaphore shared by the per-chapter nodes of one process.
  *
  * NOTE: concurrency is bounded here instead of with LangGraph's
- * `maxConcurrency`, because in @langchain/langgraph 1.7.3 a failing task in a
- * `Send` fan-out larger than `maxConcurrency` loses the tasks that had not
- * started yet: they are never run on resume (reproduced with a 4-chapter
- * graph, maxConcurrency 2 and one injected failure).
+ * `maxConcurrency`. In @langchain/langgraph 1.7.3, when a task fails in a
+ * `Send` fan-out larger than `maxConcurrency`, the tasks that had not started
+ * yet are never run on resume. This was reproduced with a 4-chapter graph,
+ * maxConcurrency 2 and one injected failure.
  */
 
 /** Limits how many callers run a section at once; waiting callers honour their abort signal. */
