@@ -11,6 +11,15 @@ import { INPUT_HASH_METADATA, ensureLocalCopy, inputHash, isStoredWithInputs } f
 import { storeArtifact } from "./store-artifact.js";
 import { trackNode } from "./track-node.js";
 
+/**
+ * Drops a leading "Chapter 3." or "CHAPTER IV:" from a title, because the
+ * slide already shows the chapter number above it.
+ */
+export function withoutChapterNumber(title: string): string {
+  const stripped = title.replace(/^chapter\s+(?:\d+|[ivxlcdm]+)\s*(?:[.:\u2013\u2014-]\s*)?/i, "").trim();
+  return stripped.length > 0 ? stripped : title;
+}
+
 /** Renders the chapter's slides, stores them, and sends the chapter to composeVideo. */
 export async function renderSlides(task: ChapterTask, config: LangGraphRunnableConfig) {
   const services = servicesFrom(config);
@@ -31,12 +40,12 @@ export async function renderSlides(task: ChapterTask, config: LangGraphRunnableC
           config.signal?.throwIfAborted();
           const spec: SlideSpec = {
             documentTitle: document.title,
-            chapterTitle: chapter.title,
+            chapterTitle: withoutChapterNumber(chapter.title),
             chapterNumber: chapter.index + 1,
             chapterCount: task.chapterCount,
             sceneNumber: sceneIndex + 1,
             sceneCount: script.scenes.length,
-            sceneTitle: scene.title,
+            sceneTitle: withoutChapterNumber(scene.title),
             keyPoints: scene.keyPoints,
             language: document.language,
             width: options.width,
