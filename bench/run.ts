@@ -21,6 +21,8 @@ function describeMachine(): string {
     `- Memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
     `- Node.js: ${process.version}`,
+    // Other work on the machine slows every number, so the load is part of the record.
+    `- Load average when the report was written (1, 5, 15 min): ${os.loadavg().map((load) => load.toFixed(1)).join(", ")}`,
   ].join("\n");
 }
 

@@ -49,6 +49,8 @@ export async function indexDocumentChunks(input: IndexDocumentChunksInput): Prom
   validateIds(runId, documentId);
   const documents = chunks.map((chunk) => toDocument(runId, documentId, chunk));
 
+  // NOTE: offsets are part of each chunk's hash, so an edit that changes a
+  // chapter's length also replaces (and re-embeds) the chunks of later chapters.
   const totals = { numAdded: 0, numUpdated: 0, numSkipped: 0, numDeleted: 0 };
   try {
     // One index() call per chapter, in one batch: index() cleans up a source

@@ -72,6 +72,6 @@ describe("openChunkIndex", () => {
   });
 
   it("names the collection by model and dimension", () => {
-    expect(chunkIndex.collection).toBe("doc2video_chunks_hashing_v1_384");
+    expect(chunkIndex.collection).toBe("doc2video_chunks_hashing_v1_1024");
   });
 });

@@ -57,6 +57,8 @@ function createOpenAIEmbeddings(config: AppConfig): Embeddings {
 function createVertexEmbeddings(config: AppConfig): Embeddings {
   try {
     // Credentials come from GOOGLE_API_KEY or Application Default Credentials, read by the Google client.
+    // NOTE: the client builds https:// URLs from Google's host names, so no
+    // Vertex-compatible server on another base URL can be configured.
     return new VertexAIEmbeddings({ model: config.embeddings.vertexModel, maxRetries: 2 });
   } catch (error) {
     throw new ConfigError(

@@ -26,7 +26,7 @@ describe("createEmbeddings local", () => {
     const backend = createEmbeddings("local", loadConfig({}, {}));
     expect(backend.embeddings).toBeInstanceOf(HashingEmbeddings);
     expect(backend.modelId).toBe("hashing-v1");
-    expect(await resolveEmbeddingDimension(backend)).toBe(384);
+    expect(await resolveEmbeddingDimension(backend)).toBe(1024);
   });
 });
 

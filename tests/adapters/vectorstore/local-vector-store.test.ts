@@ -59,6 +59,23 @@ describe("LocalVectorStore", () => {
     await store.close();
   });
 
+  it("scores unnormalised vectors by cosine", async () => {
+    const store = new LocalVectorStore(new HashingEmbeddings(), { directory: path.join(root, "cosine"), tableName: "t" });
+    await store.addVectors(
+      [
+        [3, 4, 0],
+        [0, 0, 5],
+      ],
+      [new Document({ pageContent: "a", metadata: {} }), new Document({ pageContent: "b", metadata: {} })],
+      { ids: ["a", "b"] },
+    );
+    const results = await store.similaritySearchVectorWithScore([2, 0, 0], 2);
+    expect(results[0]?.[0].id).toBe("a");
+    expect(results[0]?.[1]).toBeCloseTo(0.6, 6);
+    expect(results[1]?.[1]).toBeCloseTo(0, 6);
+    await store.close();
+  });
+
   it("filters with a SQL predicate", async () => {
     const store = new LocalVectorStore(new HashingEmbeddings(), { directory: path.join(root, "filter"), tableName: "t" });
     await store.addDocuments(
