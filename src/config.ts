@@ -101,7 +101,17 @@ export interface AppConfig {
   llm: {
     openaiModel: string;
     openaiBaseUrl?: string;
+    /** `OPENAI_API_KEY`; required by the openai script writer. */
+    openaiApiKey?: string;
     vertexModel: string;
+    /** Google Cloud project of Vertex AI calls (`VERTEX_PROJECT` or `GOOGLE_CLOUD_PROJECT`). */
+    vertexProject?: string;
+    /** Vertex AI region (`VERTEX_LOCATION`), for example `us-central1`. */
+    vertexLocation?: string;
+    /** `GOOGLE_API_KEY`: a Vertex AI express mode key, used instead of a project and credentials. */
+    googleApiKey?: string;
+    /** `GOOGLE_APPLICATION_CREDENTIALS`: a service account key file. */
+    googleCredentialsFile?: string;
   };
   binaries: {
     ffmpeg?: string;
@@ -111,6 +121,11 @@ export interface AppConfig {
   runDefaults: RunOptions;
   /** Failure injection for resume tests: `node` or `node:chapterIndex` (`DOC2VIDEO_INJECT_FAILURE`). */
   injectFailure?: string;
+  /**
+   * Crash injection for durability tests (`DOC2VIDEO_INJECT_CRASH`):
+   * `checkpoint:N` kills the process group inside the N-th checkpoint write.
+   */
+  injectCrash?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -232,7 +247,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     llm: {
       openaiModel: optional(env, "OPENAI_MODEL") ?? "gpt-4o-mini",
       openaiBaseUrl: optional(env, "OPENAI_BASE_URL"),
+      openaiApiKey: optional(env, "OPENAI_API_KEY"),
       vertexModel: optional(env, "VERTEX_MODEL") ?? "gemini-2.0-flash",
+      vertexProject: optional(env, "VERTEX_PROJECT") ?? optional(env, "GOOGLE_CLOUD_PROJECT"),
+      vertexLocation: optional(env, "VERTEX_LOCATION"),
+      googleApiKey: optional(env, "GOOGLE_API_KEY"),
+      googleCredentialsFile: optional(env, "GOOGLE_APPLICATION_CREDENTIALS"),
     },
     binaries: {
       ffmpeg: optional(env, "FFMPEG_PATH"),
@@ -241,5 +261,6 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     },
     runDefaults,
     injectFailure: optional(env, "DOC2VIDEO_INJECT_FAILURE"),
+    injectCrash: optional(env, "DOC2VIDEO_INJECT_CRASH"),
   };
 }

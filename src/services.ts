@@ -14,7 +14,13 @@ import type { TtsAdapter } from "./adapters/tts/tts-adapter.js";
 import { EspeakTtsAdapter } from "./adapters/tts/espeak.js";
 import type { SlideRenderer } from "./adapters/images/slide-renderer.js";
 import { CanvasSlideRenderer } from "./adapters/images/canvas-slides.js";
+import path from "node:path";
 import { ArtifactLedger } from "./runs/artifact-ledger.js";
+import { ArchivedSlideRenderer } from "./runs/archived-slides.js";
+import { ArchivedTtsAdapter } from "./runs/archived-speech.js";
+import { CallLedger } from "./runs/call-ledger.js";
+import { CallRecordObserver } from "./runs/call-record-observer.js";
+import { LocalCallArchive } from "./runs/local-call-archive.js";
 import { ConcurrencyLimit } from "./runs/concurrency-limit.js";
 import { RunRegistry } from "./runs/run-registry.js";
 import { workspacePaths, type WorkspacePaths } from "./workspace.js";
@@ -31,6 +37,10 @@ export interface Services {
   slides: SlideRenderer;
   /** Bounds how many chapters run a heavy stage at once. */
   chapterLimit: ConcurrencyLimit;
+  /** Every provider call a run made, archived or replayed (speech, slides, model and writer calls). */
+  callLedger: CallLedger;
+  /** Speech and slide results by call hash, replayed on resume instead of calling the provider again. */
+  callArchive: LocalCallArchive;
 }
 
 /** The invoke `context` that the CLI and tests pass. */
@@ -41,15 +51,20 @@ export interface Doc2VideoContext {
 /** Builds services from a configuration. */
 export function createServices(config: AppConfig): Services {
   const paths = workspacePaths(config.workspace);
+  const callLedger = new CallLedger(paths.checkpointsDb);
+  const callArchive = new LocalCallArchive(path.join(paths.root, "call-archive"));
   return {
     config,
     paths,
-    storage: getStorageAdapter(config),
+    // The wrappers below fill the call ledger; each forwards to the real backend.
+    storage: new CallRecordObserver(getStorageAdapter(config), callLedger),
     registry: new RunRegistry(paths.checkpointsDb),
     ledger: new ArtifactLedger(paths.checkpointsDb),
-    tts: new EspeakTtsAdapter({ binaryPath: config.binaries.espeak }),
-    slides: new CanvasSlideRenderer(),
+    tts: new ArchivedTtsAdapter(new EspeakTtsAdapter({ binaryPath: config.binaries.espeak }), callArchive, callLedger),
+    slides: new ArchivedSlideRenderer(new CanvasSlideRenderer(), callArchive, callLedger),
     chapterLimit: new ConcurrencyLimit(config.runDefaults.concurrency),
+    callLedger,
+    callArchive,
   };
 }
 

@@ -12,6 +12,8 @@ export interface GlobalFlags {
   workspace?: string;
   verbose?: boolean;
   thread?: string;
+  /** With `--thread`: resume although the source or configuration changed, restarting the affected stages. */
+  force?: boolean;
 }
 
 /** Loads configuration with the global flags applied. */
@@ -92,8 +94,12 @@ function parsePositive(name: string) {
   };
 }
 
-/** Registers `run <file>`. */
+/** Registers `run <file>` and the global `--force` flag that `--thread` reads. */
 export function registerRunCommand(program: Command): void {
+  program.option(
+    "--force",
+    "with --thread: resume even if the source document or configuration changed, restarting the stages the change affects",
+  );
   program
     .command("run")
     .description("turn a document into narrated chapter videos")
@@ -141,6 +147,7 @@ export async function resumeFromFlags(runId: string, globals: GlobalFlags, json 
     config,
     signal: controller.signal,
     onProgress: createProgressPrinter(),
+    force: globals.force === true,
   });
   printSummary(outcome, json);
 }

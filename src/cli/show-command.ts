@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { buildDoc2VideoGraph } from "../../graphs/doc2video.js";
 import { RunError } from "../errors.js";
+import { CallLedger, type ProviderCallSummary } from "../runs/call-ledger.js";
 import { RunRegistry, type NodeRunRecord } from "../runs/run-registry.js";
 import type { RunStateType } from "../state.js";
 import { workspacePaths } from "../workspace.js";
@@ -23,6 +24,22 @@ export function summariseNodeRuns(nodeRuns: NodeRunRecord[]) {
   return totals;
 }
 
+/** Formats the provider call table: calls made, archived, replayed, cut off by a stop, and results paid for twice. */
+export function formatCalls(calls: ProviderCallSummary[]): string[] {
+  if (calls.length === 0) return [];
+  const lines = ["", "provider calls      kind        made  archived  replayed  interrupted  failed  repeated"];
+  for (const call of calls) {
+    lines.push(
+      `${call.provider.padEnd(20)}${call.kind.padEnd(10)}` +
+        `${String(call.performed).padStart(6)}${String(call.archived).padStart(10)}${String(call.replayed).padStart(10)}` +
+        `${String(call.interrupted).padStart(13)}${String(call.failed).padStart(8)}${String(call.repeatedHashes.length).padStart(10)}`,
+    );
+  }
+  const repeated = calls.flatMap((call) => call.repeatedHashes.map((hash) => `${call.provider} ${hash}`));
+  if (repeated.length > 0) lines.push(`repeated calls: ${repeated.join(", ")}`);
+  return lines;
+}
+
 /** Registers `show <run id>`. */
 export function registerShowCommand(program: Command): void {
   program
@@ -34,6 +51,7 @@ export function registerShowCommand(program: Command): void {
       const config = configFromFlags(command.optsWithGlobals<GlobalFlags>());
       const paths = workspacePaths(config.workspace);
       const registry = new RunRegistry(paths.checkpointsDb);
+      const callLedger = new CallLedger(paths.checkpointsDb);
       try {
         const run = registry.get(runId);
         if (!run) throw new RunError(runId, `run ${runId} not found in ${paths.checkpointsDb}; list runs with \`pnpm agent runs\``);
@@ -42,6 +60,7 @@ export function registerShowCommand(program: Command): void {
         const state = snapshot.values as Partial<RunStateType>;
         const nodeRuns = registry.nodeRuns(runId);
         const totals = summariseNodeRuns(nodeRuns);
+        const calls = callLedger.summarize(runId);
         const chapters = (state.chapters ?? []).map((chapter) => ({
           number: chapter.index + 1,
           title: chapter.title,
@@ -54,6 +73,7 @@ export function registerShowCommand(program: Command): void {
             run,
             next: snapshot.next,
             stages: Object.fromEntries(totals),
+            calls,
             chapters,
             full_video_url: state.fullVideo?.url ?? null,
             manifest_url: state.manifest?.url ?? null,
@@ -78,6 +98,7 @@ export function registerShowCommand(program: Command): void {
         for (const [node, total] of totals) {
           out.push(`${node.padEnd(20)}${String(total.runs).padStart(4)}  ${String(total.failed).padStart(6)}  ${formatDuration(total.seconds)}`);
         }
+        out.push(...formatCalls(calls));
         if (chapters.length > 0) {
           out.push("", "chapters");
           for (const chapter of chapters) {
@@ -90,6 +111,7 @@ export function registerShowCommand(program: Command): void {
         process.stdout.write(`${out.join("\n")}\n`);
       } finally {
         registry.close();
+        callLedger.close();
       }
     });
 }

@@ -1,9 +1,12 @@
 /**
  * Wraps each node body: records the execution in the run registry (for time
- * accounting and resume checks), applies test failure injection, and logs.
+ * accounting and resume checks), makes it the current node execution for the
+ * provider wrappers that fill the call ledger, applies test failure
+ * injection, and logs.
  */
 import { Doc2VideoError, isAbortError } from "../errors.js";
 import { getLogger } from "../logger.js";
+import { runInNode } from "../runs/node-context.js";
 import type { Services } from "../services.js";
 
 const log = getLogger("node");
@@ -41,7 +44,7 @@ export async function trackNode<T>(
     if (shouldInjectFailure(services.config.injectFailure, node, chapterIndex)) {
       throw new InjectedFailureError(node, chapterIndex);
     }
-    const result = await body();
+    const result = await runInNode({ runId, node, chapterIndex, nodeRunId: id }, body);
     services.registry.finishNode(id, "done", performance.now() - started);
     log.debug({ runId, node, chapterIndex }, "node finished");
     return result;

@@ -2,17 +2,34 @@
  * Starts and resumes runs: compiles the graph with the SQLite checkpointer
  * (thread id = run id), holds the run lock, streams progress, and records
  * the outcome in the run registry.
+ *
+ * A resume checks that the source document and the configuration that is
+ * not frozen in graph state (see config-fingerprint.ts) are unchanged, and
+ * rejects it otherwise. With `force`, it restarts from the first stage the
+ * change affects instead: see `restartAffectedStages`.
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { buildDoc2VideoGraph } from "../../graphs/doc2video.js";
 import type { AppConfig, RunOptions } from "../config.js";
 import { readDocument } from "../document/read-document.js";
 import { RunError, isAbortError } from "../errors.js";
+import { getLogger } from "../logger.js";
 import { createServices, type Services } from "../services.js";
 import type { RunStateType } from "../state.js";
 import { sha256OfFile } from "../adapters/storage/body.js";
+import {
+  configChanges,
+  describeChanges,
+  restartStageFor,
+  runConfigSnapshot,
+  type RestartStage,
+  type RunConfigSnapshot,
+} from "./config-fingerprint.js";
+import { MeasuredSqliteSaver, crashCheckpointNumber, type CheckpointStats } from "./measured-sqlite-saver.js";
+import { ReplacingStorage } from "./replacing-storage.js";
+
+const log = getLogger("run");
 
 /** One progress event: a node finished (for a chapter, for per-chapter nodes). */
 export interface ProgressEvent {
@@ -31,11 +48,22 @@ export interface ExecuteOptions {
   services?: Services;
 }
 
+/** Options of `resumeRun`. */
+export interface ResumeOptions extends ExecuteOptions {
+  /**
+   * Resume even though the source document or the configuration changed,
+   * restarting from the first stage the change affects.
+   */
+  force?: boolean;
+}
+
 /** Outcome of a finished run. */
 export interface RunOutcome {
   runId: string;
   state: RunStateType;
   elapsedSeconds: number;
+  /** Checkpoint saves of this process, and the time they took. */
+  checkpoints?: CheckpointStats;
 }
 
 /** Makes a readable, unique run id such as `20261204-203012-hound-of-the-bask-3f9a`. */
@@ -52,8 +80,8 @@ export function newRunId(sourcePath: string, now = new Date()): string {
 }
 
 function compileGraph(services: Services) {
-  const checkpointer = SqliteSaver.fromConnString(services.paths.checkpointsDb);
-  return buildDoc2VideoGraph().compile({ checkpointer });
+  const checkpointer = MeasuredSqliteSaver.open(services.paths.checkpointsDb, crashCheckpointNumber(services.config.injectCrash));
+  return { graph: buildDoc2VideoGraph().compile({ checkpointer }), checkpointer };
 }
 
 function progressFromChunk(chunk: Record<string, unknown>, chapterCount: number): ProgressEvent[] {
@@ -71,17 +99,23 @@ function progressFromChunk(chunk: Record<string, unknown>, chapterCount: number)
   return events;
 }
 
+type CompiledRun = ReturnType<typeof compileGraph>;
+
 async function execute(
   services: Services,
   runId: string,
   input: Partial<RunStateType> | null,
   options: ExecuteOptions,
+  compiled: CompiledRun = compileGraph(services),
 ): Promise<RunOutcome> {
   const started = performance.now();
-  const graph = compileGraph(services);
+  const { graph, checkpointer } = compiled;
   const threadConfig = { configurable: { thread_id: runId } };
   const registry = services.registry;
   registry.markStaleNodesAborted(runId);
+  // This process holds the lock, so a call still `started` belongs to a process that died.
+  const lostCalls = services.callLedger.markInterrupted(runId);
+  if (lostCalls > 0) log.warn({ runId, lostCalls }, "calls cut off by an earlier stop will be made again");
 
   let chapterCount = (await graph.getState(threadConfig)).values?.chapters?.length ?? 0;
   try {
@@ -103,7 +137,9 @@ async function execute(
       throw new RunError(runId, `run ${runId} stopped before publishing its manifest; resume it with --thread ${runId}`);
     }
     registry.setStatus(runId, "completed");
-    return { runId, state, elapsedSeconds: (performance.now() - started) / 1000 };
+    // Every result is stored as an artifact now, so the replay archive is no longer needed.
+    await services.callArchive.removeRun(runId);
+    return { runId, state, elapsedSeconds: (performance.now() - started) / 1000, checkpoints: { ...checkpointer.stats } };
   } catch (error) {
     const failed = registry.nodeRuns(runId).filter((run) => run.status === "failed").at(-1);
     const interrupted = isAbortError(error) || options.signal?.aborted;
@@ -133,34 +169,119 @@ export async function startRun(
     sourcePath: path.resolve(sourcePath),
     sourceSha256: document.sourceSha256,
     optionsJson: JSON.stringify(runOptions),
+    configJson: JSON.stringify(runConfigSnapshot(services.config)),
   });
   options.onRunId?.(runId);
   return execute(services, runId, { runId, sourcePath: path.resolve(sourcePath), options: runOptions }, options);
 }
 
-/** Resumes a run from its last checkpoint. */
-export async function resumeRun(runId: string, options: ExecuteOptions): Promise<RunOutcome> {
-  const services = options.services ?? createServices(options.config);
+/** What changed in a run's inputs since it started. */
+interface InputChanges {
+  sourceSha256: string;
+  sourceChanged: boolean;
+  snapshot: RunConfigSnapshot;
+  changes: ReturnType<typeof configChanges>;
+}
+
+async function inputChanges(services: Services, runId: string): Promise<InputChanges> {
+  const run = services.registry.get(runId)!;
+  const sourceSha256 = await sha256OfFile(run.sourcePath).catch(() => undefined);
+  if (sourceSha256 === undefined) {
+    throw new RunError(runId, `source document ${run.sourcePath} of run ${runId} is missing; restore it to resume`);
+  }
+  const snapshot = runConfigSnapshot(services.config);
+  // Runs recorded before configuration snapshots existed have nothing to compare with.
+  const recorded = run.configJson ? (JSON.parse(run.configJson) as RunConfigSnapshot) : snapshot;
+  return {
+    sourceSha256,
+    sourceChanged: run.sourceSha256 !== "" && sourceSha256 !== run.sourceSha256,
+    snapshot,
+    changes: configChanges(recorded, snapshot),
+  };
+}
+
+function rejectChanges(runId: string, sourcePath: string, found: InputChanges): void {
+  const stage = restartStageFor(found.changes, found.sourceChanged);
+  const restart = `pass --force to restart it from ${stage ?? "its last checkpoint"}`;
+  if (found.sourceChanged) {
+    throw new RunError(
+      runId,
+      `source document ${sourcePath} changed since run ${runId} started; ${restart}, ` +
+        `or start a new run with \`pnpm agent run ${sourcePath}\``,
+    );
+  }
+  if (found.changes.length > 0) {
+    throw new RunError(
+      runId,
+      `configuration changed since run ${runId} started: ${describeChanges(found.changes)}; ` +
+        `resume with the original settings, or ${restart}`,
+    );
+  }
+}
+
+/**
+ * Points the run's thread at a state from which `stage` runs next.
+ *
+ * `ingestDocument` starts the thread over from the run's input. For later
+ * stages the thread is forked at the checkpoint before the stage: the
+ * stage's predecessor is recorded again with an empty update on top of the
+ * checkpoint it produced, so the new head has the same state but none of
+ * the writes the stage made, and LangGraph runs the stage afresh.
+ * Returns the input to stream (`null` to continue the thread).
+ */
+async function restartAffectedStages(
+  compiled: CompiledRun,
+  runId: string,
+  stage: RestartStage,
+): Promise<Partial<RunStateType> | null> {
+  const threadConfig = { configurable: { thread_id: runId } };
+  const { graph, checkpointer } = compiled;
+  const current = (await graph.getState(threadConfig)).values as Partial<RunStateType>;
+  const predecessor = stage === "indexChunks" ? "segmentChapters" : "indexChunks";
+  if (stage !== "ingestDocument") {
+    let before: Awaited<ReturnType<typeof graph.getState>> | undefined;
+    for await (const snapshot of graph.getStateHistory(threadConfig)) {
+      if (snapshot.next.includes(stage)) before = snapshot;
+    }
+    // The run never reached the stage, so nothing after it ran yet; a plain resume is enough.
+    if (!before) return null;
+    await graph.updateState(before.config, {}, predecessor);
+    return null;
+  }
+  await checkpointer.deleteThread(runId);
+  return { runId, sourcePath: current.sourcePath, options: current.options };
+}
+
+/** Resumes a run from its last checkpoint; see the module comment for changed inputs and `force`. */
+export async function resumeRun(runId: string, options: ResumeOptions): Promise<RunOutcome> {
+  let services = options.services ?? createServices(options.config);
   const run = services.registry.get(runId);
   if (!run) {
     throw new RunError(runId, `run ${runId} not found in ${services.paths.checkpointsDb}; list runs with \`pnpm agent runs\``);
   }
-  const currentSha = await sha256OfFile(run.sourcePath).catch(() => undefined);
-  if (currentSha === undefined) {
-    throw new RunError(runId, `source document ${run.sourcePath} of run ${runId} is missing; restore it to resume`);
-  }
-  if (run.sourceSha256 && currentSha !== run.sourceSha256) {
-    throw new RunError(
-      runId,
-      `source document ${run.sourcePath} changed since run ${runId} started; start a new run with \`pnpm agent run ${run.sourcePath}\``,
-    );
-  }
+  const found = await inputChanges(services, runId);
+  const changed = found.sourceChanged || found.changes.length > 0;
+  if (changed && !options.force) rejectChanges(runId, run.sourcePath, found);
+
   services.registry.acquireLock(runId);
-  if (run.status === "completed") {
-    const graph = compileGraph(services);
-    const state = (await graph.getState({ configurable: { thread_id: runId } })).values as RunStateType;
+  const compiled = compileGraph(services);
+  if (!changed && run.status === "completed") {
+    const state = (await compiled.graph.getState({ configurable: { thread_id: runId } })).values as RunStateType;
     services.registry.releaseLock(runId);
     return { runId, state, elapsedSeconds: 0 };
   }
-  return execute(services, runId, null, options);
+  if (!changed) return execute(services, runId, null, options, compiled);
+
+  const stage = restartStageFor(found.changes, found.sourceChanged) ?? "ingestDocument";
+  log.warn({ runId, stage, changes: found.changes, sourceChanged: found.sourceChanged }, "inputs changed; restarting affected stages");
+  let input: Partial<RunStateType> | null;
+  try {
+    input = await restartAffectedStages(compiled, runId, stage);
+  } catch (error) {
+    services.registry.releaseLock(runId);
+    throw error;
+  }
+  services.registry.updateInputs(runId, found.sourceSha256, run.optionsJson, JSON.stringify(found.snapshot));
+  services = { ...services, storage: new ReplacingStorage(services.storage, runId) };
+  return execute(services, runId, input, options, compiled);
 }

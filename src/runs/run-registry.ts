@@ -28,6 +28,8 @@ export interface RunRecord {
   error: string | null;
   lockPid: number | null;
   lockHost: string | null;
+  /** JSON of the settings recorded by `runConfigSnapshot` when the run started; `null` for older runs. */
+  configJson: string | null;
 }
 
 /** One node execution. */
@@ -87,6 +89,7 @@ interface RunRow {
   error: string | null;
   lock_pid: number | null;
   lock_host: string | null;
+  config_json: string | null;
 }
 
 function toRecord(row: RunRow): RunRecord {
@@ -104,7 +107,21 @@ function toRecord(row: RunRow): RunRecord {
     error: row.error,
     lockPid: row.lock_pid,
     lockHost: row.lock_host,
+    configJson: row.config_json,
   };
+}
+
+/**
+ * A run stored as `running` whose lock holder is gone was killed (or its
+ * lock released without an outcome): report it as interrupted. A holder on
+ * another host cannot be checked and is trusted.
+ */
+function withLiveStatus(run: RunRecord): RunRecord {
+  if (run.status !== "running") return run;
+  const otherHost = run.lockHost !== null && run.lockHost !== os.hostname();
+  if (otherHost) return run;
+  if (run.lockPid !== null && processIsAlive(run.lockPid)) return run;
+  return { ...run, status: "interrupted" };
 }
 
 /** Returns true when a process with `pid` exists on this machine. */
@@ -127,6 +144,13 @@ export class RunRegistry {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
+    this.addMissingColumns();
+  }
+
+  /** Adds columns introduced after the first release to databases created before them. */
+  private addMissingColumns(): void {
+    const columns = (this.db.prepare(`PRAGMA table_info(doc2video_runs)`).all() as { name: string }[]).map((column) => column.name);
+    if (!columns.includes("config_json")) this.db.exec(`ALTER TABLE doc2video_runs ADD COLUMN config_json TEXT`);
   }
 
   close(): void {
@@ -134,19 +158,20 @@ export class RunRegistry {
   }
 
   /** Registers a new run, locked by this process. */
-  create(run: { runId: string; sourcePath: string; sourceSha256: string; optionsJson: string }): void {
+  create(run: { runId: string; sourcePath: string; sourceSha256: string; optionsJson: string; configJson?: string }): void {
     const now = new Date().toISOString();
     this.db
       .prepare(
-        `INSERT INTO doc2video_runs (run_id, source_path, source_sha256, options_json, status, created_at, updated_at, lock_pid, lock_host)
-         VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
+        `INSERT INTO doc2video_runs (run_id, source_path, source_sha256, options_json, status, created_at, updated_at, lock_pid, lock_host, config_json)
+         VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
       )
-      .run(run.runId, run.sourcePath, run.sourceSha256, run.optionsJson, now, now, process.pid, os.hostname());
+      .run(run.runId, run.sourcePath, run.sourceSha256, run.optionsJson, now, now, process.pid, os.hostname(), run.configJson ?? null);
   }
 
+  /** Returns a run; a `running` run whose lock holder died is returned as `interrupted`. */
   get(runId: string): RunRecord | undefined {
     const row = this.db.prepare(`SELECT * FROM doc2video_runs WHERE run_id = ?`).get(runId) as RunRow | undefined;
-    return row ? toRecord(row) : undefined;
+    return row ? withLiveStatus(toRecord(row)) : undefined;
   }
 
   /** Lists runs, newest first. */
@@ -154,7 +179,7 @@ export class RunRegistry {
     const rows = this.db
       .prepare(`SELECT * FROM doc2video_runs ORDER BY created_at DESC LIMIT ?`)
       .all(limit) as RunRow[];
-    return rows.map(toRecord);
+    return rows.map((row) => withLiveStatus(toRecord(row)));
   }
 
   /**
@@ -207,11 +232,13 @@ export class RunRegistry {
       );
   }
 
-  /** Updates the stored source hash and options, after a `--force` restart. */
-  updateInputs(runId: string, sourceSha256: string, optionsJson: string): void {
+  /** Updates the stored source hash, options and configuration, after a `--force` restart. */
+  updateInputs(runId: string, sourceSha256: string, optionsJson: string, configJson?: string): void {
     this.db
-      .prepare(`UPDATE doc2video_runs SET source_sha256 = ?, options_json = ?, updated_at = ? WHERE run_id = ?`)
-      .run(sourceSha256, optionsJson, new Date().toISOString(), runId);
+      .prepare(
+        `UPDATE doc2video_runs SET source_sha256 = ?, options_json = ?, config_json = COALESCE(?, config_json), updated_at = ? WHERE run_id = ?`,
+      )
+      .run(sourceSha256, optionsJson, configJson ?? null, new Date().toISOString(), runId);
   }
 
   /** Records the start of a node execution and returns its id. */
