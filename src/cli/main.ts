@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { Doc2VideoError } from "../errors.js";
+import { registerArtifactsCommand } from "./artifacts-command.js";
 import { registerRunCommand, resumeFromFlags, type GlobalFlags } from "./run-command.js";
 import { registerRunsCommand } from "./runs-command.js";
 import { registerShowCommand } from "./show-command.js";
@@ -47,6 +48,7 @@ Examples:
     });
   registerRunsCommand(program);
   registerShowCommand(program);
+  registerArtifactsCommand(program);
   return program;
 }
 
