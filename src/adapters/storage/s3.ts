@@ -26,6 +26,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { S3Config, StorageProviderName } from "../../config.js";
 import { ConfigError, StorageError } from "../../errors.js";
+import { getLogger } from "../../logger.js";
 import { prepareBody, type PreparedBody } from "./body.js";
 import { contentTypeFor } from "./content-type.js";
 import { resolveExistingObject } from "./create-only.js";
@@ -65,6 +66,25 @@ export interface S3StorageOptions {
 /** The marker `sendCreateOnly` returns when the key was taken by the time the write arrived. */
 const ALREADY_EXISTS = Symbol("already exists");
 
+const sdkLog = getLogger("aws-sdk-s3");
+const logSdkWarning = (...content: unknown[]) => sdkLog.debug({ content }, "AWS SDK warning");
+const ignoreSdkMessage = () => {};
+
+/**
+ * The AWS SDK's own log output. Without a logger the SDK writes to the
+ * console, for example a warning on every failed streaming upload. withRetry
+ * already logs those failures with the bucket and key, so the SDK's warnings
+ * and errors go to our log at debug level. Its info lines, one per request
+ * with the command's input and output, are dropped.
+ */
+const SDK_LOGGER = {
+  trace: ignoreSdkMessage,
+  debug: ignoreSdkMessage,
+  info: ignoreSdkMessage,
+  warn: logSdkWarning,
+  error: logSdkWarning,
+};
+
 /** Storage in an S3 bucket. */
 export class S3StorageAdapter implements StorageAdapter {
   readonly provider: StorageProviderName;
@@ -103,6 +123,7 @@ export class S3StorageAdapter implements StorageAdapter {
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
       requestHandler: { requestTimeout: options.requestTimeoutMs ?? 60_000, connectionTimeout: 10_000 },
+      logger: SDK_LOGGER,
     });
   }
 
