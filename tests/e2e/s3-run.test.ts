@@ -56,7 +56,7 @@ function collectUrls(value: unknown, found: string[] = []): string[] {
   return found;
 }
 
-/** Object name of an `s3://bucket/<name>` URL in the test bucket. */
+/** Returns the object name of an `s3://bucket/<name>` URL in the test bucket. */
 function objectNameOf(url: string): string {
   const start = `s3://${BUCKET}/`;
   if (!url.startsWith(start)) throw new Error(`${url} is not in s3://${BUCKET}/`);
