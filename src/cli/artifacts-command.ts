@@ -16,7 +16,7 @@ export interface ArtifactListing {
   bytes: number;
   content_type: string;
   node: string;
-  /** Zero-based chapter index; `null` for run-level artifacts such as the source and the manifest. */
+  /** Zero-based chapter index, or `null` for run-level artifacts such as the source and the manifest. */
   chapter_index: number | null;
   url: string;
   sha256: string;
@@ -65,7 +65,7 @@ export function formatArtifactTable(records: ArtifactRecord[]): string {
     row
       .map((cell, column) => {
         if (column === row.length - 1) return cell;
-        // Sizes read best aligned on the right; every other column is left-aligned text.
+        // Sizes are right-aligned so their digits line up. Every other column is left-aligned text.
         return column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!);
       })
       .join("  "),
@@ -91,10 +91,11 @@ export function registerArtifactsCommand(program: Command): void {
       const registry = new RunRegistry(paths.checkpointsDb);
       const ledger = new ArtifactLedger(paths.checkpointsDb);
       try {
-        if (!registry.get(runId)) {
+        const records = ledger.list(runId);
+        // Runs started outside the CLI (LangGraph Studio) may have ledger rows but no registry row.
+        if (records.length === 0 && !registry.get(runId)) {
           throw new RunError(runId, `run ${runId} not found in ${paths.checkpointsDb}; list runs with \`pnpm agent runs\``);
         }
-        const records = ledger.list(runId);
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(records.map(toArtifactListing), null, 2)}\n`);
           return;

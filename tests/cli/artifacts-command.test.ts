@@ -10,6 +10,8 @@ import { runCli } from "../helpers/run-cli.js";
 
 const RUN_ID = "20261204-120000-lighthouses-ab12";
 const EMPTY_RUN_ID = "20261204-130000-lighthouses-cd34";
+/** A run started from LangGraph Studio: ledger rows but no run registry row. */
+const STUDIO_RUN_ID = "studio-1";
 const BUCKET = "doc2video-media";
 
 const RECORDS: ArtifactRecord[] = [
@@ -80,6 +82,7 @@ describe("artifacts command", () => {
         registry.create({ runId, sourcePath: "/tmp/lighthouses.md", sourceSha256: "a".repeat(64), optionsJson: "{}" });
       }
       for (const record of RECORDS) ledger.record(record);
+      ledger.record({ ...RECORDS[1]!, runId: STUDIO_RUN_ID, key: "runs/studio-1/source/lighthouses.md" });
     } finally {
       ledger.close();
       registry.close();
@@ -118,6 +121,13 @@ describe("artifacts command", () => {
     const result = await runCli(["--workspace", workspace, "artifacts", EMPTY_RUN_ID]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`run ${EMPTY_RUN_ID} has stored no artifacts yet; resume it with \`pnpm agent --thread ${EMPTY_RUN_ID}\`\n`);
+  });
+
+  it("lists a run missing from the registry", async () => {
+    const result = await runCli(["--workspace", workspace, "artifacts", STUDIO_RUN_ID, "--json"]);
+    expect(result.code).toBe(0);
+    const listed = JSON.parse(result.stdout) as ArtifactListing[];
+    expect(listed.map((artifact) => artifact.key)).toEqual(["runs/studio-1/source/lighthouses.md"]);
   });
 
   it("rejects an unknown run id", async () => {
