@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,6 +90,13 @@ describe("run with GCS storage", () => {
     for (const url of urls) {
       expect(url.startsWith(`gs://${BUCKET}/${PREFIX}/runs/${outcome.runId}/`), url).toBe(true);
     }
+  });
+
+  it("contains no local path", () => {
+    const text = JSON.stringify(manifest);
+    expect(text).not.toContain("file://");
+    // The workspace and the source document are both under the temporary folder.
+    expect(text).not.toContain(os.tmpdir());
   });
 
   it("records every chapter URL", () => {

@@ -149,6 +149,13 @@ describe("run with S3 storage", () => {
       }
     });
 
+    it("contains no local path", () => {
+      const text = JSON.stringify(manifest);
+      expect(text).not.toContain("file://");
+      // The workspace and the source document are both under the temporary folder.
+      expect(text).not.toContain(os.tmpdir());
+    });
+
     it("records every chapter URL", () => {
       const chapterUrl = (file: string) => new RegExp(`^s3://${BUCKET}/${PREFIX}/runs/${outcome.runId}/ch0\\d/${file}$`);
       expect(manifest.chapters).toHaveLength(3);
