@@ -40,7 +40,11 @@ export async function writeScript(task: ChapterTask, config: LangGraphRunnableCo
     if (await isStoredWithInputs(services, key, hash)) {
       script = JSON.parse((await services.storage.get(key, { signal: config.signal })).toString("utf8"));
     } else {
-      const writer = createScriptWriter(task.options.scriptWriter, services.config);
+      const writer = createScriptWriter(task.options.scriptWriter, services.config, {
+        storage: services.storage,
+        runId,
+        node: "writeScript",
+      });
       script = await writer.write({ ...request, signal: config.signal });
       if (task.options.scriptWriter === "offline") {
         // Model-backed writers are archived by the LangChain callback handler; the offline writer is archived here.

@@ -1,23 +1,64 @@
 /**
  * Creates the script writer named in the run options.
  */
+import type { ChatModelProvider } from "../adapters/llm/chat-model-provider.js";
+import { OpenAiChatProvider } from "../adapters/llm/openai-chat.js";
+import { VertexChatProvider } from "../adapters/llm/vertex-chat.js";
 import type { AppConfig, ScriptWriterName } from "../config.js";
 import { ConfigError } from "../errors.js";
 import { ExtractiveScriptWriter } from "./extractive-script-writer.js";
+import { LlmScriptWriter, type ScriptCallArchive } from "./llm-script-writer.js";
 import type { ScriptWriter } from "./script-schema.js";
 
-/** Returns the script writer for `name`; throws ConfigError for a writer that is not built yet or unknown. */
-export function createScriptWriter(name: ScriptWriterName, config: AppConfig): ScriptWriter {
+function openAiProvider(config: AppConfig): ChatModelProvider {
+  const { openaiApiKey, openaiModel, openaiBaseUrl } = config.llm;
+  if (!openaiApiKey) {
+    throw new ConfigError(
+      `script writer "openai" (model ${openaiModel}) needs an API key, but OPENAI_API_KEY is not set; ` +
+        "set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server), or set SCRIPT_WRITER=offline",
+    );
+  }
+  return new OpenAiChatProvider({ apiKey: openaiApiKey, model: openaiModel, baseUrl: openaiBaseUrl });
+}
+
+function vertexProvider(config: AppConfig): ChatModelProvider {
+  const { vertexModel, vertexProject, vertexLocation, googleApiKey, googleCredentialsFile } = config.llm;
+  if (!googleApiKey && !vertexProject) {
+    throw new ConfigError(
+      `script writer "vertex" (model ${vertexModel}) needs a Google Cloud project or an API key, but neither ` +
+        "VERTEX_PROJECT, GOOGLE_CLOUD_PROJECT nor GOOGLE_API_KEY is set; set GOOGLE_CLOUD_PROJECT and provide credentials " +
+        "(GOOGLE_APPLICATION_CREDENTIALS or `gcloud auth application-default login`), set GOOGLE_API_KEY for Vertex AI express mode, " +
+        "or set SCRIPT_WRITER=offline",
+    );
+  }
+  return new VertexChatProvider({
+    model: vertexModel,
+    apiKey: googleApiKey,
+    project: vertexProject,
+    location: vertexLocation,
+    credentialsFile: googleCredentialsFile,
+  });
+}
+
+/**
+ * Returns the script writer for `name`. The model-backed writers need
+ * `archive`, where every model call is recorded and replayed from; they
+ * throw ConfigError without it or without their credentials.
+ */
+export function createScriptWriter(name: ScriptWriterName, config: AppConfig, archive?: ScriptCallArchive): ScriptWriter {
   switch (name) {
     case "offline":
       return new ExtractiveScriptWriter();
     case "openai":
     case "vertex": {
-      // TODO: add the OpenAI and Vertex AI script writers; until then only the offline writer exists.
-      const model = name === "openai" ? config.llm.openaiModel : config.llm.vertexModel;
-      throw new ConfigError(
-        `script writer "${name}" (model ${model}) is not available yet; set SCRIPT_WRITER=offline to use the offline extractive writer`,
-      );
+      const provider = name === "openai" ? openAiProvider(config) : vertexProvider(config);
+      if (!archive) {
+        throw new ConfigError(
+          `script writer "${name}" needs a call archive (storage and run id) so every model call is recorded; ` +
+            "pass one as the third argument of createScriptWriter",
+        );
+      }
+      return new LlmScriptWriter({ provider, archive });
     }
     default: {
       const unknown: never = name;

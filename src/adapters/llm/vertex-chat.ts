@@ -1,0 +1,60 @@
+/**
+ * Gemini models on Vertex AI through LangChain's `ChatVertexAI`.
+ *
+ * NOTE: the Google client builds `https://` URLs from Google's host names
+ * and fetches OAuth tokens from Google, so no local server can stand in for
+ * Vertex AI offline. The tests cover construction, configuration checks and
+ * call options, but no request has been sent to Vertex AI.
+ */
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { ChatVertexAI } from "@langchain/google-vertexai";
+import type { CallArchiveHandler } from "../../archive/call-archive-handler.js";
+import { withoutSchemaKeywords, type JsonSchema } from "../../script/model-script-schema.js";
+import type { ChatCallOptions, ChatModelProvider } from "./chat-model-provider.js";
+
+/** Settings of the Vertex AI chat backend: an express mode API key, or a project with Application Default Credentials. */
+export interface VertexChatSettings {
+  model: string;
+  /** Vertex AI express mode key; when set, `project` and `credentialsFile` are not used. */
+  apiKey?: string;
+  project?: string;
+  /** Region, for example `us-central1`; the client's default when omitted. */
+  location?: string;
+  /** Service account key file; Application Default Credentials are searched when omitted. */
+  credentialsFile?: string;
+  /** Retries after a failed request (5xx, 429, network); LangChain's own default is 6. */
+  maxRetries?: number;
+}
+
+const DEFAULT_MAX_RETRIES = 2;
+
+// Gemini's response schema is an OpenAPI subset without `additionalProperties`.
+const KEYWORDS_GEMINI_REJECTS = new Set(["additionalProperties"]);
+
+/** Gemini with structured output through `responseSchema` (JSON response MIME type). */
+export class VertexChatProvider implements ChatModelProvider {
+  readonly name = "vertex";
+  readonly model: string;
+  readonly knownSecrets: readonly string[];
+
+  constructor(private readonly settings: VertexChatSettings) {
+    this.model = settings.model;
+    this.knownSecrets = settings.apiKey ? [settings.apiKey] : [];
+  }
+
+  createModel(archive: CallArchiveHandler): BaseChatModel {
+    const { apiKey, project, location, credentialsFile } = this.settings;
+    return new ChatVertexAI({
+      model: this.settings.model,
+      ...(apiKey ? { apiKey } : { authOptions: { projectId: project, ...(credentialsFile ? { keyFilename: credentialsFile } : {}) } }),
+      ...(location ? { location } : {}),
+      maxRetries: this.settings.maxRetries ?? DEFAULT_MAX_RETRIES,
+      onFailedAttempt: archive.onFailedAttempt,
+      callbacks: [archive],
+    });
+  }
+
+  jsonOutputOptions(schema: JsonSchema, _schemaName: string): ChatCallOptions {
+    return { responseSchema: withoutSchemaKeywords(schema, KEYWORDS_GEMINI_REJECTS) };
+  }
+}
