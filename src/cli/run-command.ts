@@ -113,7 +113,9 @@ export function registerRunCommand(program: Command): void {
     .option("--fps <n>", "video frame rate", parsePositive("--fps"))
     .option("--json", "print the summary as JSON on stdout")
     .action(async (file: string, flags: RunFlags, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalFlags>();
+      const globals = command.optsWithGlobals<GlobalFlags & { json?: boolean }>();
+      // The program also defines --json (for --thread), and commander hands the flag to it.
+      const json = flags.json === true || globals.json === true;
       const overrides: Partial<RunOptions> = {};
       if (flags.targetSeconds) overrides.targetNarrationSeconds = flags.targetSeconds;
       if (flags.minSeconds) overrides.minNarrationSeconds = flags.minSeconds;
@@ -130,11 +132,11 @@ export function registerRunCommand(program: Command): void {
         onProgress: createProgressPrinter(),
         onRunId: (runId) => {
           // The run id comes first, so a user can resume even if the run dies at once.
-          if (flags.json) process.stderr.write(`run ${runId}\n`);
+          if (json) process.stderr.write(`run ${runId}\n`);
           else process.stdout.write(`run ${runId}\n`);
         },
       });
-      printSummary(outcome, flags.json === true);
+      printSummary(outcome, json);
     });
 }
 

@@ -13,12 +13,14 @@ export function registerRunsCommand(program: Command): void {
     .option("--json", "print JSON on stdout")
     .action((flags: { limit: string; json?: boolean }, command: Command) => {
       const config = configFromFlags(command.optsWithGlobals<GlobalFlags>());
+      // The program also defines --json (for --thread), and commander hands the flag to it.
+      const json = flags.json === true || command.optsWithGlobals<{ json?: boolean }>().json === true;
       const registry = new RunRegistry(workspacePaths(config.workspace).checkpointsDb);
       try {
         const limit = Number(flags.limit);
         if (!Number.isInteger(limit) || limit <= 0) throw new Error(`invalid --limit ${JSON.stringify(flags.limit)}; expected a whole number above 0`);
         const runs = registry.list(limit);
-        if (flags.json) {
+        if (json) {
           process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
           return;
         }

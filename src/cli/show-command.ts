@@ -49,6 +49,8 @@ export function registerShowCommand(program: Command): void {
     .option("--json", "print JSON on stdout")
     .action(async (runId: string, flags: { json?: boolean }, command: Command) => {
       const config = configFromFlags(command.optsWithGlobals<GlobalFlags>());
+      // The program also defines --json (for --thread), and commander hands the flag to it.
+      const json = flags.json === true || command.optsWithGlobals<{ json?: boolean }>().json === true;
       const paths = workspacePaths(config.workspace);
       const registry = new RunRegistry(paths.checkpointsDb);
       const callLedger = new CallLedger(paths.checkpointsDb);
@@ -68,7 +70,7 @@ export function registerShowCommand(program: Command): void {
           video_url: state.artifacts?.[String(chapter.index)]?.video?.url ?? null,
         }));
 
-        if (flags.json) {
+        if (json) {
           const output = {
             run,
             next: snapshot.next,
