@@ -3,6 +3,7 @@
  * The doc2video command line: `run <file>`, resume with `--thread <id>`,
  * `runs`, `show <id>` and `search <query>`.
  */
+import { setMaxListeners } from "node:events";
 import { Command, CommanderError } from "commander";
 import { Doc2VideoError } from "../errors.js";
 import { registerArtifactsCommand } from "./artifacts-command.js";
@@ -51,6 +52,10 @@ Examples:
   registerArtifactsCommand(program);
   return program;
 }
+
+// Every chapter task, and each subprocess inside it, listens on the run's abort
+// signal, so a long book legitimately passes Node's default of 10 listeners.
+setMaxListeners(500);
 
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram().exitOverride();
