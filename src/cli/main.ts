@@ -9,6 +9,7 @@ import { Doc2VideoError } from "../errors.js";
 import { registerArtifactsCommand } from "./artifacts-command.js";
 import { registerRunCommand, resumeFromFlags, type GlobalFlags } from "./run-command.js";
 import { registerRunsCommand } from "./runs-command.js";
+import { registerSearchCommand } from "./search.js";
 import { registerShowCommand } from "./show-command.js";
 
 function buildProgram(): Command {
@@ -50,6 +51,7 @@ Examples:
   registerRunsCommand(program);
   registerShowCommand(program);
   registerArtifactsCommand(program);
+  registerSearchCommand(program);
   return program;
 }
 
