@@ -28,6 +28,7 @@ import {
 } from "./config-fingerprint.js";
 import { MeasuredSqliteSaver, crashCheckpointNumber, type CheckpointStats } from "./measured-sqlite-saver.js";
 import { ReplacingStorage } from "./replacing-storage.js";
+import type { RunRecord } from "./run-registry.js";
 
 const log = getLogger("run");
 
@@ -231,12 +232,12 @@ function rejectChanges(runId: string, sourcePath: string, found: InputChanges): 
  */
 async function restartAffectedStages(
   compiled: CompiledRun,
-  runId: string,
+  run: RunRecord,
   stage: RestartStage,
 ): Promise<Partial<RunStateType> | null> {
+  const runId = run.runId;
   const threadConfig = { configurable: { thread_id: runId } };
   const { graph, checkpointer } = compiled;
-  const current = (await graph.getState(threadConfig)).values as Partial<RunStateType>;
   const predecessor = stage === "indexChunks" ? "segmentChapters" : "indexChunks";
   if (stage !== "ingestDocument") {
     let before: Awaited<ReturnType<typeof graph.getState>> | undefined;
@@ -249,7 +250,18 @@ async function restartAffectedStages(
     return null;
   }
   await checkpointer.deleteThread(runId);
-  return { runId, sourcePath: current.sourcePath, options: current.options };
+  return { runId, sourcePath: run.sourcePath, options: JSON.parse(run.optionsJson) as RunOptions };
+}
+
+/**
+ * Returns `null` (continue from the last checkpoint), or the run's input
+ * when the process that started it died before LangGraph saved the first
+ * checkpoint: a thread without checkpoints has nothing to continue from.
+ */
+async function resumeInput(compiled: CompiledRun, run: RunRecord): Promise<Partial<RunStateType> | null> {
+  const snapshot = await compiled.graph.getState({ configurable: { thread_id: run.runId } });
+  if (snapshot.config.configurable?.checkpoint_id !== undefined) return null;
+  return { runId: run.runId, sourcePath: run.sourcePath, options: JSON.parse(run.optionsJson) as RunOptions };
 }
 
 /** Resumes a run from its last checkpoint; see the module comment for changed inputs and `force`. */
@@ -270,13 +282,13 @@ export async function resumeRun(runId: string, options: ResumeOptions): Promise<
     services.registry.releaseLock(runId);
     return { runId, state, elapsedSeconds: 0 };
   }
-  if (!changed) return execute(services, runId, null, options, compiled);
+  if (!changed) return execute(services, runId, await resumeInput(compiled, run), options, compiled);
 
   const stage = restartStageFor(found.changes, found.sourceChanged) ?? "ingestDocument";
   log.warn({ runId, stage, changes: found.changes, sourceChanged: found.sourceChanged }, "inputs changed; restarting affected stages");
   let input: Partial<RunStateType> | null;
   try {
-    input = await restartAffectedStages(compiled, runId, stage);
+    input = await restartAffectedStages(compiled, run, stage);
   } catch (error) {
     services.registry.releaseLock(runId);
     throw error;
