@@ -1,6 +1,7 @@
 /**
  * Creates the script writer named in the run options.
  */
+import { readFileSync } from "node:fs";
 import type { ChatModelProvider } from "../adapters/llm/chat-model-provider.js";
 import { OpenAiChatProvider } from "../adapters/llm/openai-chat.js";
 import { VertexChatProvider } from "../adapters/llm/vertex-chat.js";
@@ -31,13 +32,28 @@ function vertexProvider(config: AppConfig): ChatModelProvider {
         "or set SCRIPT_WRITER=offline",
     );
   }
-  return new VertexChatProvider({
-    model: vertexModel,
-    apiKey: googleApiKey,
-    project: vertexProject,
-    location: vertexLocation,
-    credentialsFile: googleCredentialsFile,
-  });
+  if (!googleApiKey && googleCredentialsFile) checkCredentialsFile(googleCredentialsFile);
+  return new VertexChatProvider({ model: vertexModel, apiKey: googleApiKey, project: vertexProject, location: vertexLocation });
+}
+
+/** Rejects a key file that cannot be read or is not a Google credentials JSON, before any model call. */
+function checkCredentialsFile(file: string): void {
+  let credentials: unknown;
+  try {
+    credentials = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read the Google credentials file GOOGLE_APPLICATION_CREDENTIALS=${file}: ${(error as Error).message}; ` +
+        "point it at a service account key JSON file, or unset it to use `gcloud auth application-default login`",
+      { cause: error },
+    );
+  }
+  if (typeof (credentials as { type?: unknown } | null)?.type !== "string") {
+    throw new ConfigError(
+      `GOOGLE_APPLICATION_CREDENTIALS=${file} is not a Google credentials file (it has no "type" field); ` +
+        "point it at a service account key JSON file, or unset it to use `gcloud auth application-default login`",
+    );
+  }
 }
 
 /**

@@ -5,6 +5,8 @@
  * that call, so the server receives exactly one chat completion per chapter.
  */
 import { readFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StorageAdapter } from "../../src/adapters/storage/storage-adapter.js";
@@ -122,6 +124,13 @@ describe("openai script writer resume", () => {
     const script = JSON.parse(readFileSync(fileURLToPath(manifest.chapters[0]!.script_url!), "utf8")) as ChapterScript;
     expect(script.writer).toEqual({ name: "openai", model: MODEL });
     expect(script.scenes[0]!.sentences[0]!.text).toBe("Early harbour lights were open fires on hilltops.");
+  });
+
+  it("workspace never contains the API key", async () => {
+    const entries = await readdir(config.workspace, { recursive: true, withFileTypes: true });
+    const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+    expect(files.some((file) => file.includes(`${RUN_ID}/calls/writeScript`))).toBe(true);
+    for (const file of files) expect(readFileSync(file).includes(API_KEY), file).toBe(false);
   });
 
   it("archive holds one success per chapter", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ChatVertexAI } from "@langchain/google-vertexai";
@@ -58,6 +58,22 @@ describe("createScriptWriter", () => {
     expect(() => createScriptWriter("vertex", config, archive)).toThrow(
       /needs a Google Cloud project or an API key, but neither VERTEX_PROJECT, GOOGLE_CLOUD_PROJECT nor GOOGLE_API_KEY is set/,
     );
+  });
+
+  it("rejects a missing credentials file", () => {
+    const missing = path.join(os.tmpdir(), "doc2video-no-such-key.json");
+    const withMissingFile = configWith({ GOOGLE_CLOUD_PROJECT: "doc2video-test", GOOGLE_APPLICATION_CREDENTIALS: missing });
+    expect(() => createScriptWriter("vertex", withMissingFile, archive)).toThrow(ConfigError);
+    expect(() => createScriptWriter("vertex", withMissingFile, archive)).toThrow(
+      `cannot read the Google credentials file GOOGLE_APPLICATION_CREDENTIALS=${missing}: ENOENT`,
+    );
+  });
+
+  it("rejects a credentials file without a type", () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "doc2video-key-")), "key.json");
+    writeFileSync(file, JSON.stringify({ project_id: "doc2video-test" }));
+    const withBadFile = configWith({ GOOGLE_CLOUD_PROJECT: "doc2video-test", GOOGLE_APPLICATION_CREDENTIALS: file });
+    expect(() => createScriptWriter("vertex", withBadFile, archive)).toThrow(`GOOGLE_APPLICATION_CREDENTIALS=${file} is not a Google credentials file`);
   });
 
   it("rejects a model writer without a call archive", () => {

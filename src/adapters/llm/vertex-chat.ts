@@ -12,7 +12,12 @@ import type { CallArchiveHandler } from "../../archive/call-archive-handler.js";
 import { withoutSchemaKeywords, type JsonSchema } from "../../script/model-script-schema.js";
 import type { ChatCallOptions, ChatModelProvider } from "./chat-model-provider.js";
 
-/** Settings of the Vertex AI chat backend: an express mode API key, or a project with Application Default Credentials. */
+/**
+ * Settings of the Vertex AI chat backend: an express mode API key, or a
+ * project with Application Default Credentials. Those come from the file
+ * named by `GOOGLE_APPLICATION_CREDENTIALS`, which google-auth-library reads
+ * itself, or from `gcloud auth application-default login`.
+ */
 export interface VertexChatSettings {
   model: string;
   /** Vertex AI express mode key; when set, `project` and `credentialsFile` are not used. */
@@ -20,8 +25,6 @@ export interface VertexChatSettings {
   project?: string;
   /** Region, for example `us-central1`; the client's default when omitted. */
   location?: string;
-  /** Service account key file; Application Default Credentials are searched when omitted. */
-  credentialsFile?: string;
   /** Retries after a failed request (5xx, 429, network); LangChain's own default is 6. */
   maxRetries?: number;
 }
@@ -43,10 +46,11 @@ export class VertexChatProvider implements ChatModelProvider {
   }
 
   createModel(archive: CallArchiveHandler): BaseChatModel {
-    const { apiKey, project, location, credentialsFile } = this.settings;
+    const { apiKey, project, location } = this.settings;
     return new ChatVertexAI({
       model: this.settings.model,
-      ...(apiKey ? { apiKey } : { authOptions: { projectId: project, ...(credentialsFile ? { keyFilename: credentialsFile } : {}) } }),
+      // google-auth-library 11 deprecates `keyFilename` and `credentials` with a warning, so the key file is left to ADC.
+      ...(apiKey ? { apiKey } : { authOptions: { projectId: project } }),
       ...(location ? { location } : {}),
       maxRetries: this.settings.maxRetries ?? DEFAULT_MAX_RETRIES,
       onFailedAttempt: archive.onFailedAttempt,
