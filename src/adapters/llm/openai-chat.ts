@@ -14,7 +14,7 @@ export interface OpenAiChatSettings {
   model: string;
   /** Base URL of an OpenAI-compatible API, for example `http://127.0.0.1:8000/v1`. */
   baseUrl?: string;
-  /** Retries after a failed request (5xx, 429, network); LangChain's own default is 6. */
+  /** Retries after a failed request (5xx, network, 429 with a retry-after hint); LangChain's own default is 6. */
   maxRetries?: number;
   /** Per-request timeout in milliseconds. */
   timeoutMs?: number;

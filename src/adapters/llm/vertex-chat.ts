@@ -1,10 +1,11 @@
 /**
  * Gemini models on Vertex AI through LangChain's `ChatVertexAI`.
  *
- * NOTE: the Google client builds `https://` URLs from Google's host names
- * and fetches OAuth tokens from Google, so no local server can stand in for
- * Vertex AI offline. The tests cover construction, configuration checks and
- * call options, but no request has been sent to Vertex AI.
+ * NOTE: the Google client builds `https://` URLs on Google's hosts and
+ * offers no base URL setting. The tests reach a local fake server only in
+ * express mode (API key), by rewriting the URL in the client's fetch. The
+ * project path with OAuth tokens from Application Default Credentials has
+ * not been run against any server.
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ChatVertexAI } from "@langchain/google-vertexai";
@@ -20,12 +21,12 @@ import type { ChatCallOptions, ChatModelProvider } from "./chat-model-provider.j
  */
 export interface VertexChatSettings {
   model: string;
-  /** Vertex AI express mode key; when set, `project` and `credentialsFile` are not used. */
+  /** Vertex AI express mode key; when set, `project` is not used. */
   apiKey?: string;
   project?: string;
   /** Region, for example `us-central1`; the client's default when omitted. */
   location?: string;
-  /** Retries after a failed request (5xx, 429, network); LangChain's own default is 6. */
+  /** Retries after a failed request (5xx, network, 429 with a retry-after hint); LangChain's own default is 6. */
   maxRetries?: number;
 }
 
