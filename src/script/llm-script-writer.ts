@@ -1,11 +1,11 @@
 /**
- * The model-backed script writer: asks a chat model for the chapter's
- * scenes as JSON, checks the response, and requests it again with the
+ * The model-backed script writer: requests the chapter's scenes from a chat
+ * model as JSON, checks the response, and requests it again with the
  * problems listed when the response is invalid.
  *
  * Every model call goes through a `CallArchiveHandler` scoped to the run,
  * node and chapter. Before each call the writer computes the call hash and
- * looks for a successful response archived under it; when one exists, as
+ * looks for a successful response archived under it. When one exists, as
  * after a crash between the call and storing the script, it is replayed
  * instead of paying for the same call again.
  */
