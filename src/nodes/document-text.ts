@@ -9,7 +9,8 @@ const cache = new Map<string, Promise<string>>();
 
 /** Returns the normalised text that chapter offsets point into. */
 export function loadDocumentText(services: Services, document: DocumentInfo): Promise<string> {
-  const cacheKey = `${services.storage.url(document.textKey)}`;
+  // The id is the text's hash: a run restarted with --force on an edited source keeps its key but not its text.
+  const cacheKey = `${services.storage.url(document.textKey)}#${document.id}`;
   let text = cache.get(cacheKey);
   if (!text) {
     text = services.storage.get(document.textKey).then((buffer) => buffer.toString("utf8"));
