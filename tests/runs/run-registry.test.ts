@@ -57,6 +57,16 @@ describe("RunRegistry", () => {
     expect(registry.get("r3")?.lockPid).toBe(process.pid);
   });
 
+  it("reports a running run whose lock holder died as interrupted", async () => {
+    const { registry, databasePath } = newRegistry();
+    registry.create({ runId: "r6", sourcePath: "/doc.md", sourceSha256: "abc", optionsJson: "{}" });
+    const holder = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+    await new Promise((resolve) => holder.once("exit", resolve));
+    setLockHolder(databasePath, "r6", holder.pid!);
+    expect(registry.get("r6")?.status).toBe("interrupted");
+    expect(registry.list().find((run) => run.runId === "r6")?.status).toBe("interrupted");
+  });
+
   it("reports an unknown run by id", () => {
     const { registry } = newRegistry();
     expect(() => registry.acquireLock("missing")).toThrow("run missing not found");
