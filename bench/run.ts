@@ -21,17 +21,24 @@ function describeMachine(): string {
     `- Memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
     `- Node.js: ${process.version}`,
-    // Other work on the machine slows every number, so the load is part of the record.
-    `- Load average when the report was written (1, 5, 15 min): ${os.loadavg().map((load) => load.toFixed(1)).join(", ")}`,
   ].join("\n");
 }
 
-function sectionBlock(name: string, title: string, command: string, body: string): string {
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((load) => load.toFixed(1))
+    .join(", ");
+}
+
+function sectionBlock(name: string, title: string, command: string, body: string, loadBefore: string): string {
+  // Other work on the machine slows every number, so the load is part of the record.
   return [
     `<!-- section:${name} -->`,
     `## ${title}`,
     "",
     `Measured ${new Date().toISOString()} with \`${command}\`.`,
+    `Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAverage()}.`,
     "",
     body.trim(),
     `<!-- /section:${name} -->`,
@@ -78,9 +85,10 @@ async function main(argv: string[]): Promise<void> {
     const module = (await import(pathToFileURL(path.join(benchDir, `${name}.bench.ts`)).href)) as { default: BenchSection };
     const scratchDir = mkdtempSync(path.join(os.tmpdir(), `doc2video-bench-${name}-`));
     process.stderr.write(`bench: running ${name}\n`);
+    const loadBefore = loadAverage();
     try {
       const body = await module.default.run({ args, scratchDir, repoRoot });
-      blocks.set(name, sectionBlock(name, module.default.title, command, body));
+      blocks.set(name, sectionBlock(name, module.default.title, command, body, loadBefore));
       process.stdout.write(`${blocks.get(name)}\n\n`);
     } finally {
       rmSync(scratchDir, { recursive: true, force: true });

@@ -112,6 +112,8 @@ export function describeChunkIndexContract(name: string, open: OpenContractBacke
       const changedChunks = newChapterChunks.filter((chunk) => !oldChapterChunks.some((old) => sameChunk(old, chunk)));
       const replacedChunks = oldChapterChunks.filter((old) => !newChapterChunks.some((chunk) => sameChunk(old, chunk)));
       backend.embeddings.embeddedTexts = [];
+      expect(changedChunks.length).toBeGreaterThan(0);
+      expect(changedChunks.length).toBeLessThan(edited.chunks.length);
 
       const result = await indexChunks(edited.chunks);
 

@@ -53,7 +53,7 @@ const UNSPACED_SPLIT = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|
 export class HashingEmbeddings extends Embeddings {
   /** Vector length. */
   readonly dimension: number;
-  /** Identifier of the feature scheme and dimension, used to name collections. */
+  /** Identifier of the feature scheme; `collectionName()` adds the dimension. */
   readonly modelId: string;
 
   constructor(options: HashingEmbeddingsOptions = {}) {
@@ -63,7 +63,7 @@ export class HashingEmbeddings extends Embeddings {
       throw new RangeError(`invalid hashing embeddings dimension ${dimension}; expected an integer of at least 16`);
     }
     this.dimension = dimension;
-    this.modelId = `hashing-v1`;
+    this.modelId = "hashing-v1";
   }
 
   /** Embeds each text; the result is identical for identical input on every run and machine. */

@@ -52,7 +52,7 @@ const DELETE_BATCH_SIZE = 500;
 const WRITES_BETWEEN_COMPACTIONS = 50;
 // Compaction deletes table versions older than this. A reader in another
 // process that still uses an older version would fail, and searches take
-// milliseconds, so a minute leaves a wide margin.
+// well under a second, so a minute leaves a wide margin.
 const VERSION_RETENTION_MS = 60_000;
 
 const logger = getLogger("local-vector-store");
@@ -128,7 +128,8 @@ export class LocalVectorStore extends VectorStore {
     if (!table) return [];
 
     // Stored vectors are unit length, so dot product equals cosine similarity.
-    // LanceDB's dot scan is several times faster than its cosine scan.
+    // LanceDB 0.31.0's flat dot scan took about a quarter of the time of its
+    // cosine scan (10,000 x 384 vectors, 2 cores, measured once).
     let search = table.vectorSearch(unitVector(query)).distanceType("dot").select(RESULT_COLUMNS).limit(k);
     if (filter) search = search.where(filter);
     const rows = (await search.toArray()) as { id: string; text: string; metadata: string; _distance: number }[];
