@@ -58,9 +58,9 @@ export function configChanges(before: RunConfigSnapshot, after: RunConfigSnapsho
 }
 
 /**
- * Returns the first stage a change affects: storage and the source
- * document feed every stage; embeddings and vector stores feed indexing and
- * the retrieval of script writing; chat models feed script writing.
+ * Returns the first stage a change affects. Storage and the source
+ * document feed every stage. Embeddings and vector stores feed indexing and
+ * the retrieval in script writing. Chat models feed script writing.
  */
 export function restartStageFor(changes: ConfigChange[], sourceChanged: boolean): RestartStage | undefined {
   const touched = (prefix: string) => changes.some((change) => change.setting.startsWith(prefix));

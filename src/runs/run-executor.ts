@@ -176,7 +176,7 @@ export async function startRun(
   return execute(services, runId, { runId, sourcePath: path.resolve(sourcePath), options: runOptions }, options);
 }
 
-/** What changed in a run's inputs since it started. */
+/** Differences between a run's recorded inputs and the current ones. */
 interface InputChanges {
   sourceSha256: string;
   sourceChanged: boolean;
@@ -224,10 +224,10 @@ function rejectChanges(runId: string, sourcePath: string, found: InputChanges): 
  * Points the run's thread at a state from which `stage` runs next.
  *
  * `ingestDocument` starts the thread over from the run's input. For later
- * stages the thread is forked at the checkpoint before the stage: the
- * stage's predecessor is recorded again with an empty update on top of the
- * checkpoint it produced, so the new head has the same state but none of
- * the writes the stage made, and LangGraph runs the stage afresh.
+ * stages the thread is forked at the checkpoint before the stage. The
+ * stage's predecessor is recorded again, with an empty update, on top of the
+ * checkpoint it produced. The new head then has the same state but none of
+ * the writes the stage made, so LangGraph runs the stage afresh.
  * Returns the input to stream (`null` to continue the thread).
  */
 async function restartAffectedStages(

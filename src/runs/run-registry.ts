@@ -112,9 +112,9 @@ function toRecord(row: RunRow): RunRecord {
 }
 
 /**
- * A run stored as `running` whose lock holder is gone was killed (or its
- * lock released without an outcome): report it as interrupted. A holder on
- * another host cannot be checked and is trusted.
+ * Reports a run stored as `running` whose lock holder is gone as
+ * interrupted, because its process was killed. A holder on another host
+ * cannot be checked and is trusted.
  */
 function withLiveStatus(run: RunRecord): RunRecord {
   if (run.status !== "running") return run;

@@ -1,8 +1,9 @@
 /**
- * Shared pieces of the kill-and-resume tests: a five-chapter document, a
- * seeded random number generator, a CLI child in its own process group that
- * a test can SIGKILL as a whole, a search for processes it left behind, and
- * snapshots of storage and the call ledger to compare with a clean run.
+ * Shared pieces of the kill-and-resume tests. They cover a five-chapter
+ * document, a seeded random number generator, and a CLI child in its own
+ * process group that a test can SIGKILL as a whole. They also find processes
+ * a kill left behind and take snapshots of storage and the call ledger to
+ * compare with a clean run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -170,8 +171,8 @@ export function runIdOf(cli: CliProcess): string {
 /**
  * Lists a run's stored objects as `key -> sha256`, with the run id in keys
  * replaced by `<run>`. JSON objects name the run and, in their URLs, the
- * workspace or bucket; they are hashed after replacing both, so two runs of
- * the same document compare equal. The manifest's indexing counters say
+ * workspace. They are hashed after replacing both, so two runs of the same
+ * document compare equal. The manifest's indexing counters say
  * what the last indexChunks execution did (a re-run after a kill skips
  * chunks the killed one had added), so they are left out of its hash.
  */

@@ -113,7 +113,7 @@ describe("kills at chosen moments", () => {
   });
 });
 
-/** One chapter of about 1,300 words, so its narration WAV (about 6 MB) passes the 5 MiB multipart threshold. */
+/** Writes one chapter of about 1,300 words, whose narration WAV (about 6 MB) uploads multipart. */
 function writeLongChapterDocument(): string {
   const folder = mkdtempSync(path.join(os.tmpdir(), "doc2video-multipart-doc-"));
   const sentences: string[] = [];

@@ -8,7 +8,7 @@ import { runIdOf, startCli, survivingProcesses } from "../chaos/chaos-harness.js
 
 const SHORT = ["--target-seconds", "6", "--min-seconds", "3", "--max-seconds", "10", "--fps", "2"];
 
-/** An espeak-ng that waits before speaking, so a run stays busy in narrateScenes long enough to be raced. */
+/** Writes an espeak-ng wrapper that waits 20 s before speaking, so a run stays busy in narrateScenes. */
 function writeSlowEspeak(): string {
   const folder = mkdtempSync(path.join(os.tmpdir(), "doc2video-slow-espeak-"));
   const script = path.join(folder, "espeak-ng");
@@ -18,7 +18,7 @@ function writeSlowEspeak(): string {
 }
 
 describe("resuming one run from two processes", () => {
-  it("rejects the second resumer and lets a later one take over the stale lock", async () => {
+  it("rejects a second resumer, then takes over", async () => {
     const workspace = mkdtempSync(path.join(os.tmpdir(), "doc2video-two-resumers-"));
     const slow = { ESPEAK_PATH: writeSlowEspeak() };
 
