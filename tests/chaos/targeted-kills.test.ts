@@ -98,6 +98,22 @@ describe("kills at chosen moments", () => {
     await resumeAndCompare(workspace, runIdOf(cli), clean);
   });
 
+  it("stops ffmpeg on SIGTERM and resumes", async () => {
+    const workspace = mkdtempSync(path.join(os.tmpdir(), "doc2video-targeted-"));
+    const cli = startCli(["--workspace", workspace, ...runArgs]);
+    await waitUntil(cli, () => processesWithMarker(cli.marker).some((line) => /ffmpeg/.test(line)), "starting ffmpeg");
+    // Only the CLI gets the signal: its abort handling has to stop the children itself.
+    cli.child.kill("SIGTERM");
+    const result = await cli.exited;
+    expect(result.code).toBe(1);
+    expect(await survivingProcesses(cli.marker)).toEqual([]);
+    const runId = runIdOf(cli);
+    const registry = new RunRegistry(path.join(workspace, "checkpoints.sqlite"));
+    expect(registry.get(runId)?.status).toBe("interrupted");
+    registry.close();
+    await resumeAndCompare(workspace, runId, clean);
+  });
+
   it("resumes after a kill inside a checkpoint write", async () => {
     const workspace = mkdtempSync(path.join(os.tmpdir(), "doc2video-targeted-"));
     // The sixth checkpoint falls in the per-chapter stages, after indexing.
