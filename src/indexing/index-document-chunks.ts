@@ -50,7 +50,9 @@ export async function indexDocumentChunks(input: IndexDocumentChunksInput): Prom
   const documents = chunks.map((chunk) => toDocument(runId, documentId, chunk));
 
   // NOTE: offsets are part of each chunk's hash, so an edit that changes a
-  // chapter's length also replaces (and re-embeds) the chunks of later chapters.
+  // chapter's length also replaces the chunks of later chapters. Their text
+  // is unchanged, so `openChunkIndex()`'s embeddings cache spares remote
+  // providers the calls, but the hashing embedder computes them again.
   const totals = { numAdded: 0, numUpdated: 0, numSkipped: 0, numDeleted: 0 };
   try {
     // One index() call per chapter, in one batch: index() cleans up a source
