@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
+import { setLogLevel } from "../../src/logger.js";
 import { resumeRun, startRun } from "../../src/runs/run-executor.js";
 import { createServices, type Services } from "../../src/services.js";
 import { writeSampleDocument } from "../helpers/sample-document.js";
@@ -34,6 +35,9 @@ function speechCallsByChapter(services: Services, runId: string): Record<number,
 }
 
 describe("resume after the inputs changed", () => {
+  // The injected failures and forced replacements are expected; their log lines would only be noise.
+  beforeAll(() => setLogLevel("silent"));
+
   it("rejects a changed storage root and restarts in the new one with --force", async () => {
     const workspace = mkdtempSync(path.join(os.tmpdir(), "doc2video-config-change-"));
     const runId = await startFailingRun(workspace, writeSampleDocument());
