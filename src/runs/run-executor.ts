@@ -249,6 +249,8 @@ async function restartAffectedStages(
     await graph.updateState(before.config, {}, predecessor);
     return null;
   }
+  // NOTE: starting over drops the thread's checkpoint history, and objects of
+  // chapters the edited document no longer has stay in storage, unreferenced.
   await checkpointer.deleteThread(runId);
   return { runId, sourcePath: run.sourcePath, options: JSON.parse(run.optionsJson) as RunOptions };
 }
