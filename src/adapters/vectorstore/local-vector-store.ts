@@ -22,6 +22,8 @@ export interface LocalVectorStoreOptions {
   directory: string;
   /** Table name, one per embedding model and dimension. */
   tableName: string;
+  /** Row count from which compaction builds an approximate (IVF) vector index; 20,000 by default. */
+  vectorIndexMinRows?: number;
 }
 
 /**
@@ -54,6 +56,13 @@ const WRITES_BETWEEN_COMPACTIONS = 50;
 // process that still uses an older version would fail, and searches take
 // well under a second, so a minute leaves a wide margin.
 const VERSION_RETENTION_MS = 60_000;
+// IVF_FLAT settings. Probing a quarter of 64 partitions cut search time at
+// 100,000 x 1024 vectors about twenty-fold while returning nearly the flat
+// scan's top 5; `pnpm bench vector-index` measures both.
+const DEFAULT_VECTOR_INDEX_MIN_ROWS = 20_000;
+const MAX_PARTITIONS = 64;
+const ROWS_PER_PARTITION = 256;
+const VECTOR_INDEX_PREFIX = "vector_ivf_flat_p";
 
 const logger = getLogger("local-vector-store");
 
@@ -66,11 +75,15 @@ export class LocalVectorStore extends VectorStore {
   private connection?: Promise<lancedb.Connection>;
   private table?: lancedb.Table;
   private writesSinceCompaction = 0;
+  private readonly vectorIndexMinRows: number;
+  /** Partitions probed per search: unknown until read from the table, `null` without an index. */
+  private probes?: number | null;
 
   constructor(embeddings: EmbeddingsInterface, options: LocalVectorStoreOptions) {
     super(embeddings, {});
     this.directory = options.directory;
     this.tableName = options.tableName;
+    this.vectorIndexMinRows = options.vectorIndexMinRows ?? DEFAULT_VECTOR_INDEX_MIN_ROWS;
   }
 
   _vectorstoreType(): string {
@@ -132,6 +145,8 @@ export class LocalVectorStore extends VectorStore {
     // cosine scan (10,000 x 384 vectors, 2 cores, measured once).
     let search = table.vectorSearch(unitVector(query)).distanceType("dot").select(RESULT_COLUMNS).limit(k);
     if (filter) search = search.where(filter);
+    const probes = await this.readProbes(table);
+    if (probes !== null) search = search.nprobes(probes);
     const rows = (await search.toArray()) as { id: string; text: string; metadata: string; _distance: number }[];
 
     return rows.map((row) => [
@@ -149,20 +164,28 @@ export class LocalVectorStore extends VectorStore {
   }
 
   /**
-   * Merges small fragments into large ones and deletes table versions older
-   * than `cleanupOlderThan` (default: one minute ago) to free disk space.
+   * Merges small fragments into large ones, adds new rows to the vector
+   * index (building one once the table reaches `vectorIndexMinRows`), and
+   * deletes table versions older than `cleanupOlderThan` (default: one
+   * minute ago) to free disk space.
    */
   async compact(cleanupOlderThan = new Date(Date.now() - VERSION_RETENTION_MS)): Promise<void> {
     const table = await this.openTable();
     if (!table) return;
-    await table.optimize({ cleanupOlderThan });
-    this.writesSinceCompaction = 0;
+    await this.optimize(table, cleanupOlderThan);
+  }
+
+  /** Returns whether the table has an approximate vector index. */
+  async hasVectorIndex(): Promise<boolean> {
+    const table = await this.openTable();
+    return table !== undefined && (await this.readProbes(table)) !== null;
   }
 
   /** Closes the table and the connection; the store reopens them on next use. */
   async close(): Promise<void> {
     this.table?.close();
     this.table = undefined;
+    this.probes = undefined;
     const connection = await this.connection;
     connection?.close();
     this.connection = undefined;
@@ -206,8 +229,32 @@ export class LocalVectorStore extends VectorStore {
   private async countWrite(table: lancedb.Table, writes: number): Promise<void> {
     this.writesSinceCompaction += writes;
     if (this.writesSinceCompaction < WRITES_BETWEEN_COMPACTIONS) return;
+    await this.optimize(table, new Date(Date.now() - VERSION_RETENTION_MS));
+  }
+
+  private async optimize(table: lancedb.Table, cleanupOlderThan: Date): Promise<void> {
     this.writesSinceCompaction = 0;
-    await table.optimize({ cleanupOlderThan: new Date(Date.now() - VERSION_RETENTION_MS) });
+    await table.optimize({ cleanupOlderThan });
+    if ((await this.readProbes(table)) !== null) return;
+
+    const rows = await table.countRows();
+    if (rows < this.vectorIndexMinRows) return;
+    // A quarter of the partitions is probed: the share of rows each search scans.
+    const partitions = Math.max(1, Math.min(MAX_PARTITIONS, Math.floor(rows / ROWS_PER_PARTITION)));
+    await table.createIndex("vector", {
+      config: lancedb.Index.ivfFlat({ distanceType: "dot", numPartitions: partitions }),
+      name: `${VECTOR_INDEX_PREFIX}${partitions}`,
+    });
+    this.probes = Math.ceil(partitions / 4);
+    logger.info({ table: this.tableName, rows, partitions }, "built vector index");
+  }
+
+  private async readProbes(table: lancedb.Table): Promise<number | null> {
+    if (this.probes !== undefined) return this.probes;
+    const index = (await table.listIndices()).find((candidate) => candidate.name.startsWith(VECTOR_INDEX_PREFIX));
+    const partitions = index ? Number(index.name.slice(VECTOR_INDEX_PREFIX.length)) : Number.NaN;
+    this.probes = Number.isInteger(partitions) && partitions > 0 ? Math.ceil(partitions / 4) : null;
+    return this.probes;
   }
 }
 

@@ -6,7 +6,9 @@ import { Document } from "@langchain/core/documents";
 import { LocalVectorStore } from "../../../src/adapters/vectorstore/local-vector-store.js";
 import { HashingEmbeddings } from "../../../src/adapters/embeddings/hashing-embeddings.js";
 import { SqliteRecordManager } from "../../../src/indexing/sqlite-record-manager.js";
+import type { IndexableChunk } from "../../../src/indexing/chunk-metadata.js";
 import { describeChunkIndexContract } from "../../indexing/chunk-index-contract.js";
+import { loadSmallDocument } from "../../indexing/fixtures/small-document.js";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "doc2video-local-store-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -74,6 +76,30 @@ describe("LocalVectorStore", () => {
     expect(results[0]?.[1]).toBeCloseTo(0.6, 6);
     expect(results[1]?.[1]).toBeCloseTo(0, 6);
     await store.close();
+  });
+
+  it("builds a vector index once large enough", async () => {
+    const directory = path.join(root, "ann");
+    const embeddings = new HashingEmbeddings({ dimension: 128 });
+    // Whole-paragraph chunks of the full novel: enough rows for several IVF partitions of 256 rows.
+    const document = loadSmallDocument(15, 100);
+    expect(document.chunks.length).toBeGreaterThanOrEqual(4 * 256);
+    const store = new LocalVectorStore(embeddings, { directory, tableName: "t", vectorIndexMinRows: document.chunks.length });
+    const documents = document.chunks.map((chunk) => new Document({ pageContent: chunk.text, metadata: { chunkId: chunk.id } }));
+    await store.addDocuments(documents, { ids: document.chunks.map((chunk) => chunk.id) });
+    expect(await store.hasVectorIndex()).toBe(false);
+
+    await store.compact();
+    expect(await store.hasVectorIndex()).toBe(true);
+    const target = document.chunks[517] as IndexableChunk;
+    const [best] = await store.similaritySearchWithScore(target.text, 1);
+    expect(best?.[0].id).toBe(target.id);
+    expect(best?.[1]).toBeCloseTo(1, 5);
+    await store.close();
+
+    const reopened = new LocalVectorStore(embeddings, { directory, tableName: "t" });
+    expect(await reopened.hasVectorIndex()).toBe(true);
+    await reopened.close();
   });
 
   it("filters with a SQL predicate", async () => {
