@@ -55,6 +55,7 @@ const section: BenchSection = {
       `k = ${K}, ${QUERY_COUNT} queries after ${WARMUP_QUERIES} warm-up queries, with and without a run-id filter.`,
       "From 20,000 rows compaction builds an IVF_FLAT index and searches probe a quarter of its partitions; below that, searches scan every vector.",
       `The agreement column is the share of the top ${K} from the index that a flat scan also returns, over ${AGREEMENT_QUERIES} queries.`,
+      "Table size is the LanceDB table folder after compaction; an IVF_FLAT index keeps a second copy of the vectors.",
       `Chunks are ${CHUNK_CHARS}-character windows of the corpus text files, ${CHUNKS_PER_CHAPTER} per chapter.`,
       "",
       "| chunks | index chunks/s | index time | re-index (all skipped) | compact | IVF index | agreement with flat scan | query p50 | query p99 | filtered p50 | filtered p99 | table size |",
