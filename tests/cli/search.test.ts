@@ -43,7 +43,7 @@ describe("search command", () => {
     const output = await runSearch([query, "-k", "2"]);
     const lines = output.trimEnd().split("\n");
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^1\. chapter 2 "Chapter 2\. The Curse of the Baskervilles"  score 0\.\d{3}  chars \d+-\d+  run run-cli$/);
+    expect(lines[0]).toMatch(/^1\. chapter 2 "Chapter 2\. The Curse of the Baskervilles" {2}score 0\.\d{3} {2}chars \d+-\d+ {2}run run-cli$/);
     expect(lines[1]?.startsWith("   ")).toBe(true);
   });
 
