@@ -112,7 +112,9 @@ export class LocalVectorStore extends VectorStore {
       await table.add(rows);
       await this.countWrite(table, 2);
     } else {
-      this.table = await this.createTable(rows);
+      const created = await this.createTable(rows);
+      if (this.table && this.table !== created) created.close();
+      else this.table = created;
     }
     return ids;
   }
@@ -204,8 +206,14 @@ export class LocalVectorStore extends VectorStore {
     const connection = await this.connect();
     const names = await connection.tableNames();
     if (!names.includes(this.tableName)) return undefined;
-    this.table = await connection.openTable(this.tableName);
-    return this.table;
+    const table = await connection.openTable(this.tableName);
+    // Parallel searches (chapters are written concurrently) may open the table twice; keep one handle.
+    if (this.table) {
+      table.close();
+      return this.table;
+    }
+    this.table = table;
+    return table;
   }
 
   private async createTable(rows: VectorRow[]): Promise<lancedb.Table> {
