@@ -4,12 +4,13 @@
  * `embedQuery` call (texts, redacted parameters, vectors, latency, error)
  * in the same format and place as `CallArchiveHandler`.
  */
+import { createHash } from "node:crypto";
 import { Embeddings } from "@langchain/core/embeddings";
 import type { StorageAdapter } from "../adapters/storage/storage-adapter.js";
 import { getLogger } from "../logger.js";
 import { archivedError } from "./call-archive-handler.js";
 import { callHash } from "./call-hash.js";
-import { writeCallRecord, type CallArchiveContext, type CallRecord } from "./call-record.js";
+import { findArchivedResponse, writeCallRecord, type CallArchiveContext, type CallRecord } from "./call-record.js";
 import { redactSecrets } from "./redact-secrets.js";
 
 const log = getLogger("call-archive");
@@ -23,6 +24,12 @@ export interface ArchivingEmbeddingsOptions {
   provider?: string;
   /** Exact secret values (API keys from configuration) to remove wherever they appear. */
   knownSecrets?: readonly string[];
+  /**
+   * Whether records keep the vectors themselves (default true). Without them
+   * a record keeps the count, dimension and SHA-256 of the vectors, which
+   * suits a free, deterministic embedder whose vectors would only bloat the archive.
+   */
+  recordVectors?: boolean;
 }
 
 /** Returns the wrapped model's scalar settings (model name, dimensions, batch size), secrets redacted. */
@@ -68,6 +75,22 @@ export class ArchivingEmbeddings extends Embeddings {
     const knownSecrets = this.options.knownSecrets ?? [];
     const input = redactSecrets({ method, texts }, { knownSecrets });
     const hash = callHash({ provider: this.provider, model: this.model, params: this.params, input });
+
+    // A call archived by an earlier attempt (a resumed run, a re-run node) is
+    // replayed, so a paid provider is never asked twice. A record without
+    // vectors comes from a free, deterministic embedder: recompute, and write
+    // no second record.
+    const archived = await findArchivedResponse(this.options.storage, this.options.runId, hash, this.options.context).catch(
+      (error: unknown) => {
+        log.warn({ err: error, runId: this.options.runId, callHash: hash }, "failed to look up an archived embeddings call");
+        return undefined;
+      },
+    );
+    if (archived) {
+      const stored = (archived.output as { vectors?: T } | undefined)?.vectors;
+      return stored ?? call();
+    }
+
     const startedAt = Date.now();
     let vectors: T;
     try {
@@ -76,8 +99,18 @@ export class ArchivingEmbeddings extends Embeddings {
       await this.write(hash, input, startedAt, { status: "error", error: archivedError(error, knownSecrets) });
       throw error;
     }
-    await this.write(hash, input, startedAt, { status: "success", output: { vectors } });
+    await this.write(hash, input, startedAt, { status: "success", output: this.describeOutput(vectors) });
     return vectors;
+  }
+
+  private describeOutput(vectors: number[] | number[][]): Record<string, unknown> {
+    if (this.options.recordVectors !== false) return { vectors };
+    const rows = Array.isArray(vectors[0]) ? (vectors as number[][]) : [vectors as number[]];
+    return {
+      count: rows.length,
+      dimension: rows[0]?.length ?? 0,
+      sha256: createHash("sha256").update(JSON.stringify(rows)).digest("hex"),
+    };
   }
 
   private async write(hash: string, input: unknown, startedAt: number, result: Partial<CallRecord>): Promise<void> {

@@ -3,6 +3,7 @@
  * backend, its collection, the vector store and the record manager.
  */
 import path from "node:path";
+import type { Embeddings } from "@langchain/core/embeddings";
 import type { VectorStore } from "@langchain/core/vectorstores";
 import type { AppConfig, EmbeddingsProviderName, VectorStoreName } from "../config.js";
 import { workspacePaths } from "../workspace.js";
@@ -38,6 +39,11 @@ export interface OpenChunkIndexOptions {
   recordManagerPath?: string;
   /** SQLite file of the embeddings cache of remote providers; defaults to `embeddings-cache.sqlite` beside it. */
   embeddingsCachePath?: string;
+  /**
+   * Wraps the provider's embeddings before caching, so only real provider
+   * calls pass through the wrapper; doc2video archives them with it.
+   */
+  wrapEmbeddings?: (inner: Embeddings, provider: EmbeddingsProviderName) => Embeddings;
 }
 
 /** Returns the default record manager file under a workspace. */
@@ -51,7 +57,10 @@ export async function openChunkIndex(options: OpenChunkIndexOptions): Promise<Ch
   const provider = options.embeddingsProvider ?? config.runDefaults.embeddingsProvider;
   const vectorStore = options.vectorStore ?? config.runDefaults.vectorStore;
 
-  const backend = createEmbeddings(provider, config);
+  const created = createEmbeddings(provider, config);
+  const backend: EmbeddingsBackend = options.wrapEmbeddings
+    ? { ...created, embeddings: options.wrapEmbeddings(created.embeddings, provider) }
+    : created;
   const dimension = await resolveEmbeddingDimension(backend);
   // Hashing embeddings take about 0.1 ms per 1,000-character chunk, so only
   // remote providers, whose calls cost time and money, are cached.

@@ -25,7 +25,7 @@ export async function indexChunks(state: RunStateType, config: LangGraphRunnable
       chunkSize: state.options.chunkSize,
       chunkOverlap: state.options.chunkOverlap,
     });
-    const index = await chunkIndexFor(services, state.options);
+    const index = await chunkIndexFor(services, state.runId, state.options);
     const result = await indexDocumentChunks({
       runId: state.runId,
       documentId: document.id,

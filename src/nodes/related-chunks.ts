@@ -12,7 +12,7 @@ export async function findRelatedChunks(
   chapterText: string,
 ): Promise<ScriptRequest["relatedChunks"]> {
   if (task.options.retrievalK === 0 || task.chapterCount < 2) return [];
-  const index = await chunkIndexFor(services, task.options);
+  const index = await chunkIndexFor(services, task.runId, task.options);
   const hits = await relatedChunksForChapter({
     store: index.store,
     collection: index.collection,

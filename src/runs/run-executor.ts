@@ -16,6 +16,7 @@ import { readDocument } from "../document/read-document.js";
 import { RunError, isAbortError } from "../errors.js";
 import { getLogger } from "../logger.js";
 import { createServices, type Services } from "../services.js";
+import { closeChunkIndexes } from "../nodes/chunk-index.js";
 import type { RunStateType } from "../state.js";
 import { sha256OfFile } from "../adapters/storage/body.js";
 import {
@@ -152,6 +153,7 @@ async function execute(
     throw error;
   } finally {
     registry.releaseLock(runId);
+    await closeChunkIndexes(runId);
   }
 }
 

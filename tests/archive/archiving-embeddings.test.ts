@@ -57,6 +57,46 @@ describe("ArchivingEmbeddings", () => {
     expect(record?.output).toEqual({ vectors });
   });
 
+  it("archived call is replayed without a request", async () => {
+    const first = await archiving().embedQuery("replayed text");
+    const requestsAfterFirst = server.requests.length;
+    // A new wrapper stands for a resumed process with the same run archive.
+    const second = await archiving().embedQuery("replayed text");
+    expect(second).toEqual(first);
+    expect(server.requests.length).toBe(requestsAfterFirst);
+    expect(await listCallRecords(storage, "run-1")).toHaveLength(1);
+  });
+
+  it("digest-only record is recomputed without a new record", async () => {
+    const calls: string[][] = [];
+    const inner = {
+      embedDocuments: async (texts: string[]) => {
+        calls.push(texts);
+        return texts.map((text) => [text.length, 1]);
+      },
+      embedQuery: async (text: string) => [text.length, 1],
+    } as unknown as ArchivingEmbeddings;
+    const wrap = () =>
+      new ArchivingEmbeddings(inner, {
+        storage,
+        runId: "run-1",
+        context: { node: "embeddings" },
+        provider: "local",
+        recordVectors: false,
+      });
+    await wrap().embedDocuments(["one", "three"]);
+    const again = await wrap().embedDocuments(["one", "three"]);
+    expect(again).toEqual([
+      [3, 1],
+      [5, 1],
+    ]);
+    expect(calls).toHaveLength(2);
+    const records = await listCallRecords(storage, "run-1");
+    expect(records).toHaveLength(1);
+    expect(records[0]?.output).toMatchObject({ count: 2, dimension: 2 });
+    expect((records[0]?.output as { sha256: string }).sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it("embedQuery is archived under run folder", async () => {
     await archiving().embedQuery("where");
     const records = await listCallRecords(storage, "run-1");

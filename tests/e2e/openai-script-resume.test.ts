@@ -135,7 +135,9 @@ describe("openai script writer resume", () => {
 
   it("archive holds one success per chapter", async () => {
     const records = await listCallRecords(createServices(config).storage, RUN_ID);
-    const successes = records.filter((record) => record.status === "success").map((record) => record.chapterIndex);
+    const successes = records
+      .filter((record) => record.node === "writeScript" && record.status === "success")
+      .map((record) => record.chapterIndex);
     expect(successes.sort()).toEqual([0, 1, 2]);
   });
 });
