@@ -279,13 +279,14 @@ export async function resumeRun(runId: string, options: ResumeOptions): Promise<
   const changed = found.sourceChanged || found.changes.length > 0;
   if (changed && !options.force) rejectChanges(runId, run.sourcePath, found);
 
-  services.registry.acquireLock(runId);
   const compiled = compileGraph(services);
+  // A completed run has nothing left to do. Taking the lock would mark it
+  // running again, so a kill after completion must not leave it that way.
   if (!changed && run.status === "completed") {
     const state = (await compiled.graph.getState({ configurable: { thread_id: runId } })).values as RunStateType;
-    services.registry.releaseLock(runId);
     return { runId, state, elapsedSeconds: 0 };
   }
+  services.registry.acquireLock(runId);
   if (!changed) return execute(services, runId, await resumeInput(compiled, run), options, compiled);
 
   const stage = restartStageFor(found.changes, found.sourceChanged) ?? "ingestDocument";

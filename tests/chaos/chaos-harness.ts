@@ -175,6 +175,8 @@ export function runIdOf(cli: CliProcess): string {
  * document compare equal. The manifest's indexing counters say
  * what the last indexChunks execution did (a re-run after a kill skips
  * chunks the killed one had added), so they are left out of its hash.
+ * Call records carry the call's own timing, which differs between any two
+ * runs, so their latency and timestamps are left out too.
  */
 export async function storageSnapshot(
   storage: StorageAdapter,
@@ -191,6 +193,10 @@ export async function storageSnapshot(
         const manifest = JSON.parse(text) as { index?: Record<string, unknown> };
         if (manifest.index) manifest.index = { collection: manifest.index.collection, chunkCount: manifest.index.chunkCount };
         text = JSON.stringify(manifest);
+      }
+      if (info.key.includes("/calls/")) {
+        const { latencyMs: _latency, startedAt: _started, finishedAt: _finished, ...record } = JSON.parse(text) as Record<string, unknown>;
+        text = JSON.stringify(record);
       }
       sha256 = sha256OfBuffer(text);
     }
