@@ -12,6 +12,7 @@
  * gap as short as possible, and leaves storage with exactly the objects of
  * a run that was never interrupted.
  */
+import { randomUUID } from "node:crypto";
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { sha256OfFile } from "../adapters/storage/body.js";
@@ -69,14 +70,16 @@ export class LocalCallArchive {
     const record: RecordFile<T> = { result };
     if (filePath) {
       const name = `${hash}${path.extname(filePath)}`;
-      const partial = path.join(folder, `${name}.partial`);
+      // Two chapters with identical text archive the same hash at the same
+      // time, so each writer needs its own temporary name.
+      const partial = path.join(folder, `${name}.${process.pid}.${randomUUID()}.partial`);
       await copyFile(filePath, partial);
       const sha256 = await sha256OfFile(partial);
       await rename(partial, path.join(folder, name));
       record.file = { name, sha256 };
     }
     const recordPath = path.join(folder, `${hash}.json`);
-    const partialRecord = `${recordPath}.partial`;
+    const partialRecord = `${recordPath}.${process.pid}.${randomUUID()}.partial`;
     // NOTE: no fsync: a SIGKILL keeps written data in the page cache, but a
     // power cut may lose the last records, which then cost one more call.
     await writeFile(partialRecord, JSON.stringify(record));

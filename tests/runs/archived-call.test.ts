@@ -77,3 +77,17 @@ describe("calls through the archive", () => {
     expect(ledger.list("r1")).toEqual([]);
   });
 });
+
+describe("LocalCallArchive", () => {
+  it("stores one hash from parallel writers", async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "doc2video-archive-race-"));
+    const archive = new LocalCallArchive(path.join(folder, "archive"));
+    const source = path.join(folder, "speech.wav");
+    writeFileSync(source, Buffer.alloc(256 * 1024, 7));
+    const writes = Array.from({ length: 8 }, () => archive.store("run-1", "abc123", { seconds: 1.5 }, source));
+    await expect(Promise.all(writes)).resolves.toHaveLength(8);
+    const found = await archive.find<{ seconds: number }>("run-1", "abc123");
+    expect(found?.result).toEqual({ seconds: 1.5 });
+    expect(readFileSync(found!.filePath)).toEqual(readFileSync(source));
+  });
+});
