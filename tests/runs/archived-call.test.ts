@@ -88,6 +88,7 @@ describe("LocalCallArchive", () => {
     await expect(Promise.all(writes)).resolves.toHaveLength(8);
     const found = await archive.find<{ seconds: number }>("run-1", "abc123");
     expect(found?.result).toEqual({ seconds: 1.5 });
-    expect(readFileSync(found!.filePath)).toEqual(readFileSync(source));
+    expect(found?.filePath).toBeDefined();
+    expect(readFileSync(found!.filePath!)).toEqual(readFileSync(source));
   });
 });
