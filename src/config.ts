@@ -46,7 +46,8 @@ export const RunOptionsSchema = z.object({
   /** Output frame size and rate. */
   width: z.number().int().positive().default(1920),
   height: z.number().int().positive().default(1080),
-  fps: z.number().int().positive().default(5),
+  /** Still slides need few frames; above 60 the encode only gets slower. */
+  fps: z.number().int().positive().max(60).default(5),
   /** Chapters processed at the same time. */
   concurrency: z.number().int().positive().default(2),
   scriptWriter: z.enum(SCRIPT_WRITERS).default("offline"),
@@ -79,7 +80,7 @@ export interface GcsConfig {
 /** Everything the process needs, resolved from the environment and CLI flags. */
 export interface AppConfig {
   workspace: string;
-  logLevel: "silent" | "error" | "warn" | "info" | "debug";
+  logLevel: "silent" | "fatal" | "error" | "warn" | "info" | "debug";
   storage: {
     provider: StorageProviderName;
     localRoot: string;
@@ -171,6 +172,8 @@ function booleanFrom(env: Env, name: string, fallback: boolean): boolean {
 export interface ConfigOverrides {
   workspace?: string;
   logLevel?: AppConfig["logLevel"];
+  /** Level used when neither `logLevel` nor `LOG_LEVEL` is set (default `warn`). */
+  defaultLogLevel?: AppConfig["logLevel"];
   run?: Partial<RunOptions>;
 }
 
@@ -212,7 +215,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
 
   return {
     workspace,
-    logLevel: overrides.logLevel ?? pick(env, "LOG_LEVEL", ["silent", "error", "warn", "info", "debug"] as const, "warn"),
+    logLevel:
+      overrides.logLevel ??
+      pick(env, "LOG_LEVEL", ["silent", "fatal", "error", "warn", "info", "debug"] as const, overrides.defaultLogLevel ?? "warn"),
     storage: {
       provider: pick(env, "STORAGE_PROVIDER", STORAGE_PROVIDERS, "dummy"),
       localRoot: path.resolve(optional(env, "STORAGE_LOCAL_ROOT") ?? path.join(workspace, "storage")),
@@ -263,4 +268,13 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     injectFailure: optional(env, "DOC2VIDEO_INJECT_FAILURE"),
     injectCrash: optional(env, "DOC2VIDEO_INJECT_CRASH"),
   };
+}
+
+/**
+ * Returns the folder the user ran the command from. pnpm runs package
+ * scripts from the package root and records the caller's folder in
+ * `INIT_CWD`, so relative paths given to `pnpm agent` resolve against it.
+ */
+export function invocationDirectory(env: Env = process.env): string {
+  return optional(env, "INIT_CWD") ?? process.cwd();
 }

@@ -20,7 +20,7 @@ function buildProgram(): Command {
     .option("--thread <run-id>", "resume the run with this id from its last checkpoint")
     .option("--json", "with --thread: print the summary as JSON")
     .option("-v, --verbose", "log each node start and finish to stderr")
-    .showHelpAfterError()
+    .showHelpAfterError("(run with --help for usage)")
     .addHelpText(
       "after",
       `
@@ -46,7 +46,9 @@ Examples:
     .argument("<run-id>", "run id")
     .option("--json", "print the summary as JSON on stdout")
     .action(async (runId: string, flags: { json?: boolean }, command: Command) => {
-      await resumeFromFlags(runId, command.optsWithGlobals<GlobalFlags>(), flags.json === true);
+      const globals = command.optsWithGlobals<GlobalFlags & { json?: boolean }>();
+      // The program also defines --json (for --thread), and commander hands the flag to it.
+      await resumeFromFlags(runId, globals, flags.json === true || globals.json === true);
     });
   registerRunsCommand(program);
   registerShowCommand(program);
@@ -58,6 +60,14 @@ Examples:
 // Every chapter task, and each subprocess inside it, listens on the run's abort
 // signal, so a long book legitimately passes Node's default of 10 listeners.
 setMaxListeners(500);
+
+// A reader that stops early (`pnpm agent runs | head`) closes the pipe; that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram().exitOverride();

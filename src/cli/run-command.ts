@@ -1,7 +1,8 @@
 /** `run <file>` and resuming with `--thread <id>`: start or continue a run and print its summary. */
 import path from "node:path";
-import type { Command } from "commander";
-import { loadConfig, type AppConfig, type ConfigOverrides, type RunOptions } from "../config.js";
+import { InvalidArgumentError, type Command } from "commander";
+import { invocationDirectory, loadConfig, type AppConfig, type ConfigOverrides, type RunOptions } from "../config.js";
+import { Doc2VideoError } from "../errors.js";
 import { setLogLevel } from "../logger.js";
 import { resumeRun, startRun, type RunOutcome } from "../runs/run-executor.js";
 import { displayLocation, formatDuration } from "./format.js";
@@ -18,7 +19,10 @@ export interface GlobalFlags {
 
 /** Loads configuration with the global flags applied. */
 export function configFromFlags(flags: GlobalFlags, run?: Partial<RunOptions>): AppConfig {
-  const overrides: ConfigOverrides = { workspace: flags.workspace, run };
+  // The CLI reports failures itself in one line, so library logs stay quiet
+  // unless --verbose or LOG_LEVEL asks for them.
+  const workspace = flags.workspace === undefined ? undefined : path.resolve(invocationDirectory(), flags.workspace);
+  const overrides: ConfigOverrides = { workspace, run, defaultLogLevel: "fatal" };
   if (flags.verbose) overrides.logLevel = "info";
   const config = loadConfig(overrides);
   setLogLevel(config.logLevel);
@@ -31,7 +35,7 @@ function abortOnInterrupt(): AbortController {
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
     process.stderr.write(`\nreceived ${signal}; stopping (press Ctrl-C again to quit at once)\n`);
-    controller.abort(new Error(`run interrupted by ${signal}`));
+    controller.abort(new Doc2VideoError(`run interrupted by ${signal}`));
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
@@ -86,12 +90,36 @@ interface RunFlags {
   json?: boolean;
 }
 
-function parsePositive(name: string) {
-  return (raw: string): number => {
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`invalid ${name} ${JSON.stringify(raw)}; expected a positive number`);
-    return value;
-  };
+function parsePositive(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError("expected a positive number.");
+  return value;
+}
+
+function parsePositiveInteger(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError("expected a whole number above 0.");
+  return value;
+}
+
+/** Adds the resume command to a failure of a registered run, keeping the original error as `cause`. */
+export class RunStoppedError extends Doc2VideoError {
+  constructor(runId: string, error: unknown) {
+    super(`${describeFailure(error)}\nrun ${runId} stopped; finished work is kept. Resume with: pnpm agent --thread ${runId}`, {
+      cause: error,
+    });
+    this.name = "RunStoppedError";
+  }
+}
+
+/** Returns the message of an error, unwrapping the AggregateError LangGraph raises when several tasks fail. */
+export function describeFailure(error: unknown): string {
+  const inner = (error as { errors?: unknown[] } | null)?.errors;
+  if (Array.isArray(inner) && inner.length > 0) {
+    const more = inner.length > 1 ? ` (and ${inner.length - 1} more failure${inner.length > 2 ? "s" : ""})` : "";
+    return `${describeFailure(inner[0])}${more}`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Registers `run <file>` and the global `--force` flag that `--thread` reads. */
@@ -104,13 +132,13 @@ export function registerRunCommand(program: Command): void {
     .command("run")
     .description("turn a document into narrated chapter videos")
     .argument("<file>", "document to convert (Markdown or plain text)")
-    .option("--target-seconds <s>", "narration length to aim for per chapter, in seconds", parsePositive("--target-seconds"))
-    .option("--min-seconds <s>", "minimum narration per chapter, in seconds", parsePositive("--min-seconds"))
-    .option("--max-seconds <s>", "maximum narration per chapter, in seconds", parsePositive("--max-seconds"))
+    .option("--target-seconds <s>", "narration length to aim for per chapter, in seconds", parsePositive)
+    .option("--min-seconds <s>", "minimum narration per chapter, in seconds", parsePositive)
+    .option("--max-seconds <s>", "maximum narration per chapter, in seconds", parsePositive)
     .option("--voice <name>", "espeak-ng voice, for example en-us or cmn (default: chosen from the document language)")
-    .option("--speech-rate <wpm>", "speaking rate in words per minute", parsePositive("--speech-rate"))
-    .option("--concurrency <n>", "chapters processed at the same time", parsePositive("--concurrency"))
-    .option("--fps <n>", "video frame rate", parsePositive("--fps"))
+    .option("--speech-rate <wpm>", "speaking rate in words per minute", parsePositiveInteger)
+    .option("--concurrency <n>", "chapters processed at the same time", parsePositiveInteger)
+    .option("--fps <n>", "video frame rate", parsePositiveInteger)
     .option("--json", "print the summary as JSON on stdout")
     .action(async (file: string, flags: RunFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalFlags & { json?: boolean }>();
@@ -126,16 +154,23 @@ export function registerRunCommand(program: Command): void {
       if (flags.fps) overrides.fps = Math.round(flags.fps);
       const config = configFromFlags(globals, overrides);
       const controller = abortOnInterrupt();
-      const outcome = await startRun(file, config.runDefaults, {
-        config,
-        signal: controller.signal,
-        onProgress: createProgressPrinter(),
-        onRunId: (runId) => {
-          // The run id comes first, so a user can resume even if the run dies at once.
-          if (json) process.stderr.write(`run ${runId}\n`);
-          else process.stdout.write(`run ${runId}\n`);
-        },
-      });
+      let startedRunId: string | undefined;
+      let outcome: RunOutcome;
+      try {
+        outcome = await startRun(path.resolve(invocationDirectory(), file), config.runDefaults, {
+          config,
+          signal: controller.signal,
+          onProgress: createProgressPrinter(),
+          onRunId: (runId) => {
+            startedRunId = runId;
+            // The run id comes first, so a user can resume even if the run dies at once.
+            if (json) process.stderr.write(`run ${runId}\n`);
+            else process.stdout.write(`run ${runId}\n`);
+          },
+        });
+      } catch (error) {
+        throw startedRunId ? new RunStoppedError(startedRunId, error) : error;
+      }
       printSummary(outcome, json);
     });
 }
@@ -145,11 +180,18 @@ export async function resumeFromFlags(runId: string, globals: GlobalFlags, json 
   const config = configFromFlags(globals);
   const controller = abortOnInterrupt();
   process.stderr.write(`resuming run ${runId}\n`);
-  const outcome = await resumeRun(runId, {
-    config,
-    signal: controller.signal,
-    onProgress: createProgressPrinter(),
-    force: globals.force === true,
-  });
+  let outcome: RunOutcome;
+  try {
+    outcome = await resumeRun(runId, {
+      config,
+      signal: controller.signal,
+      onProgress: createProgressPrinter(),
+      force: globals.force === true,
+    });
+  } catch (error) {
+    // Errors raised before any work (unknown run, lock held, changed input) already say what to do.
+    const registered = error instanceof Doc2VideoError && error.name === "RunError";
+    throw registered ? error : new RunStoppedError(runId, error);
+  }
   printSummary(outcome, json);
 }

@@ -5,7 +5,7 @@
  * which must match the ones the runs were indexed with.
  */
 import type { Command } from "commander";
-import { loadConfig } from "../config.js";
+import { configFromFlags } from "./run-command.js";
 import { openChunkIndex } from "../indexing/open-chunk-index.js";
 import { MAX_SEARCH_K, searchChunks, validateK, type ChunkHit } from "../indexing/search-chunks.js";
 import { InvalidSearchError } from "../indexing/indexing-errors.js";
@@ -42,7 +42,7 @@ async function runSearch(query: string, flags: SearchFlags): Promise<void> {
     throw new InvalidSearchError(`invalid -k ${JSON.stringify(flags.k)}; expected a whole number from 1 to ${MAX_SEARCH_K}`);
   }
   validateK(k);
-  const config = loadConfig({ workspace: flags.workspace });
+  const config = configFromFlags(flags);
   const index = await openChunkIndex({ config });
   try {
     const hits = await searchChunks({ store: index.store, collection: index.collection, query, k, runId: flags.run });

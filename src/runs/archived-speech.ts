@@ -22,6 +22,10 @@ export class ArchivedTtsAdapter implements TtsAdapter {
     return this.inner.voiceFor(language);
   }
 
+  hasVoice(voice: string): boolean {
+    return this.inner.hasVoice(voice);
+  }
+
   /** Speaks the request, or replays the archived WAV and timings of an identical earlier request of the run. */
   synthesize(request: SpeechRequest): Promise<SpeechResult> {
     return callThroughArchive<SpeechResult>({

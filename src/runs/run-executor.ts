@@ -17,6 +17,7 @@ import { RunError, isAbortError } from "../errors.js";
 import { getLogger } from "../logger.js";
 import { createServices, type Services } from "../services.js";
 import { closeChunkIndexes } from "../nodes/chunk-index.js";
+import { checkRunOptions } from "./preflight.js";
 import type { RunStateType } from "../state.js";
 import { sha256OfFile } from "../adapters/storage/body.js";
 import {
@@ -166,6 +167,7 @@ export async function startRun(
   // Reading the document first rejects missing, empty and binary files before a run is registered.
   const document = await readDocument(sourcePath);
   const services = options.services ?? createServices(options.config);
+  checkRunOptions(services, runOptions);
   const runId = options.runId ?? newRunId(sourcePath);
   services.registry.create({
     runId,

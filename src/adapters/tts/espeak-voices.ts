@@ -20,6 +20,16 @@ const ESPEAK_VOICE_LANGUAGES: ReadonlySet<string> = new Set(
   ).split(" "),
 );
 
+/**
+ * Returns true when espeak-ng has the voice, with or without a variant
+ * suffix such as `en-us+f3`. espeak-ng itself falls back to its default voice
+ * for an unknown name in SSML input, so callers check names here first.
+ */
+export function isEspeakVoice(voice: string): boolean {
+  const [language] = voice.toLowerCase().split("+");
+  return language !== undefined && ESPEAK_VOICE_LANGUAGES.has(language);
+}
+
 /** Tags whose voice is not simply the tag itself or its primary language subtag. */
 const VOICE_BY_TAG: Readonly<Record<string, string>> = {
   en: "en-us",

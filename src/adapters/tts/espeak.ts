@@ -22,7 +22,7 @@ import {
   type ChildLimits,
   type EspeakEngine,
 } from "./espeak-process.js";
-import { espeakVoiceFor } from "./espeak-voices.js";
+import { espeakVoiceFor, isEspeakVoice } from "./espeak-voices.js";
 import { EspeakWasmWorker } from "./espeak-wasm-worker.js";
 import { buildMarkedDocument, groupSentences, splitAtMarkers, trimSilence } from "./sentence-batch.js";
 import { SpeechSynthesisError } from "./speech-synthesis-error.js";
@@ -110,6 +110,10 @@ export class EspeakTtsAdapter implements TtsAdapter {
   /** Picks the espeak-ng voice for a BCP 47 language tag; unknown languages get `en-us`. */
   voiceFor(language: string): string {
     return espeakVoiceFor(language);
+  }
+
+  hasVoice(voice: string): boolean {
+    return isEspeakVoice(voice);
   }
 
   /** Returns the engine this adapter runs, probing PATH once on first use. */

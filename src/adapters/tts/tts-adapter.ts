@@ -37,4 +37,6 @@ export interface TtsAdapter {
   synthesize(request: SpeechRequest): Promise<SpeechResult>;
   /** Picks a voice for a BCP 47 language such as `en` or `zh`. */
   voiceFor(language: string): string;
+  /** Returns false for a voice name the backend does not have. */
+  hasVoice(voice: string): boolean;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EspeakTtsAdapter } from "../../../src/adapters/tts/espeak.js";
+import { isEspeakVoice } from "../../../src/adapters/tts/espeak-voices.js";
 
 describe("voiceFor", () => {
   const adapter = new EspeakTtsAdapter();
@@ -32,4 +33,20 @@ describe("voiceFor", () => {
   ])("maps %j to %s", (language, voice) => {
     expect(adapter.voiceFor(language)).toBe(voice);
   });
+});
+
+describe("isEspeakVoice", () => {
+  const cases: [string, boolean][] = [
+    ["en-us", true],
+    ["cmn", true],
+    ["en-us+f3", true],
+    ["EN-GB", true],
+    ["no-such-voice", false],
+    ["", false],
+  ];
+  for (const [voice, expected] of cases) {
+    it(`reports ${JSON.stringify(voice)} as ${expected ? "known" : "unknown"}`, () => {
+      expect(isEspeakVoice(voice)).toBe(expected);
+    });
+  }
 });
