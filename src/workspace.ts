@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { ConfigError } from "./errors.js";
 
 /** Local paths derived from one workspace root. */
 export interface WorkspacePaths {
@@ -19,7 +20,16 @@ export interface WorkspacePaths {
 
 /** Returns the workspace layout under `root`, creating the root if needed. */
 export function workspacePaths(root: string): WorkspacePaths {
-  mkdirSync(root, { recursive: true });
+  try {
+    mkdirSync(root, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : (error as Error).message;
+    throw new ConfigError(
+      `workspace ${root} cannot be created (${reason}); pass --workspace or set DOC2VIDEO_WORKSPACE to a writable folder`,
+      { cause: error },
+    );
+  }
   return {
     root,
     checkpointsDb: path.join(root, "checkpoints.sqlite"),

@@ -8,7 +8,7 @@
  */
 import Database from "better-sqlite3";
 import os from "node:os";
-import { RunError } from "../errors.js";
+import { ConfigError, RunError } from "../errors.js";
 
 /** Lifecycle of a run. */
 export type RunStatus = "running" | "interrupted" | "failed" | "completed";
@@ -140,7 +140,14 @@ export class RunRegistry {
   private readonly db: Database.Database;
 
   constructor(databasePath: string) {
-    this.db = new Database(databasePath);
+    try {
+      this.db = new Database(databasePath);
+    } catch (error) {
+      throw new ConfigError(
+        `run database ${databasePath} cannot be opened: ${(error as Error).message}; check that the workspace folder is writable`,
+        { cause: error },
+      );
+    }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);

@@ -34,6 +34,8 @@ export function keySegment(title: string, maxLength = 60): string {
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, "")
     .replace(/[/\\]/g, " ")
+    // These are invalid in Windows file names (and `:` shows as `/` in macOS Finder); downloads keep key names.
+    .replace(/[:*?"<>|]/g, "")
     .trim()
     .replace(/\s+/g, "-")
     .replace(/^\.+/, "");
