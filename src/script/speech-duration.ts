@@ -4,11 +4,13 @@
  */
 
 /**
- * Han or kana characters spoken in the time of one English word. 1.7 makes
- * 160 words per minute equal 4.5 characters per second, a typical rate for
- * read-aloud Mandarin (an estimate, not a measurement of our TTS voice).
+ * Han or kana characters spoken in the time of one English word. espeak-ng's
+ * `cmn` voice at 165 words per minute spoke 505 characters of Journey to the
+ * West at 2.3 characters per second (Debian's espeak-ng 1.51) and 3.2 (the npm
+ * WebAssembly build). 0.85 matches the slower one, so a script sized for
+ * `--max-seconds` stays within it on either engine.
  */
-export const CHARACTERS_PER_WORD = 1.7;
+export const CHARACTERS_PER_WORD = 0.85;
 
 const UNSPACED_CHARACTER = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
 const WORD =
