@@ -11,13 +11,19 @@ import { INPUT_HASH_METADATA, ensureLocalCopy, inputHash, isStoredWithInputs } f
 import { storeArtifact } from "./store-artifact.js";
 import { trackNode } from "./track-node.js";
 
+/** A leading "Chapter 3.", "LETTER IV:" or "Part 2 -" of a title: the document's own numbering. */
+const NUMBERED_PREFIX = /^((?:chapter|letter|part|book|section)\s+(?:\d+|[ivxlcdm]+))\b\s*(?:[.:\u2013\u2014-]\s*)?/i;
+
 /**
- * Drops a leading "Chapter 3." or "CHAPTER IV:" from a title, because the
- * slide already shows the chapter number above it.
+ * Splits a title into the document's own label ("LETTER 3") and the rest,
+ * so the slide shows the label above the title once instead of repeating it.
+ * Titles without such a prefix keep the slide's positional label.
  */
-export function withoutChapterNumber(title: string): string {
-  const stripped = title.replace(/^chapter\s+(?:\d+|[ivxlcdm]+)\s*(?:[.:\u2013\u2014-]\s*)?/i, "").trim();
-  return stripped.length > 0 ? stripped : title;
+export function splitChapterLabel(title: string): { label?: string; title: string } {
+  const match = NUMBERED_PREFIX.exec(title);
+  if (!match) return { title };
+  const rest = title.slice(match[0].length).trim();
+  return { label: match[1]!.replace(/\s+/g, " ").toUpperCase(), title: rest.length > 0 ? rest : title };
 }
 
 /** Renders the chapter's slides, stores them, and sends the chapter to composeVideo. */
@@ -34,18 +40,20 @@ export async function renderSlides(task: ChapterTask, config: LangGraphRunnableC
           JSON.parse((await services.storage.get(scriptRef.key, { signal: config.signal })).toString("utf8")),
         );
         const folder = await chapterScratchDir(services, task, "slides");
+        const heading = splitChapterLabel(chapter.title);
         const keys: string[] = [];
         const urls: string[] = [];
         for (const [sceneIndex, scene] of script.scenes.entries()) {
           config.signal?.throwIfAborted();
           const spec: SlideSpec = {
             documentTitle: document.title,
-            chapterTitle: withoutChapterNumber(chapter.title),
+            chapterTitle: heading.title,
+            chapterLabel: heading.label,
             chapterNumber: chapter.index + 1,
             chapterCount: task.chapterCount,
             sceneNumber: sceneIndex + 1,
             sceneCount: script.scenes.length,
-            sceneTitle: withoutChapterNumber(scene.title),
+            sceneTitle: scene.title === chapter.title ? heading.title : scene.title,
             keyPoints: scene.keyPoints,
             language: document.language,
             width: options.width,

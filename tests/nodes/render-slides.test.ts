@@ -1,18 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { withoutChapterNumber } from "../../src/nodes/render-slides.js";
+import { splitChapterLabel } from "../../src/nodes/render-slides.js";
 
-describe("withoutChapterNumber", () => {
-  const cases: [string, string][] = [
-    ["Chapter 1. Reading the Tide Table", "Reading the Tide Table"],
-    ["CHAPTER IV: The Moor", "The Moor"],
-    ["Chapter 12 \u2014 Death on the Moor", "Death on the Moor"],
-    ["Chapter 3", "Chapter 3"],
-    ["Letter 1", "Letter 1"],
-    ["Chapters of the Sea", "Chapters of the Sea"],
+describe("splitChapterLabel", () => {
+  const cases: [string, { label?: string; title: string }][] = [
+    ["Chapter 1. Reading the Tide Table", { label: "CHAPTER 1", title: "Reading the Tide Table" }],
+    ["CHAPTER IV: The Moor", { label: "CHAPTER IV", title: "The Moor" }],
+    ["Chapter 12 \u2014 Death on the Moor", { label: "CHAPTER 12", title: "Death on the Moor" }],
+    ["Letter 3", { label: "LETTER 3", title: "Letter 3" }],
+    ["Chapter 24", { label: "CHAPTER 24", title: "Chapter 24" }],
+    ["Part 2 - The Plague", { label: "PART 2", title: "The Plague" }],
+    ["Chapters of the Sea", { title: "Chapters of the Sea" }],
+    ["Lenses and Lamps", { title: "Lenses and Lamps" }],
   ];
   for (const [title, expected] of cases) {
-    it(`turns "${title}" into "${expected}"`, () => {
-      expect(withoutChapterNumber(title)).toBe(expected);
+    it(`splits ${JSON.stringify(title)}`, () => {
+      expect(splitChapterLabel(title)).toEqual(expected);
     });
   }
 });

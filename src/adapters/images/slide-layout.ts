@@ -135,7 +135,7 @@ export function layoutSlide(spec: SlideSpec, measure: MeasureText): SlideLayout 
     height: body.height,
   };
 
-  boxes.push(...layoutTitleColumn(spec, labels.chapter, left, scale, measure));
+  boxes.push(...layoutTitleColumn(spec, spec.chapterLabel ?? labels.chapter, left, scale, measure));
   boxes.push(...layoutKeyPoints(spec.keyPoints, right, scale, measure));
   return { width: spec.width, height: spec.height, safeArea, boxes };
 }

@@ -4,6 +4,8 @@
 export interface SlideSpec {
   documentTitle: string;
   chapterTitle: string;
+  /** Label above the chapter title, such as `LETTER 3`; defaults to the chapter's position, `CHAPTER 5`. */
+  chapterLabel?: string;
   /** One-based chapter number and total, shown as progress. */
   chapterNumber: number;
   chapterCount: number;
