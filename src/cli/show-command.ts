@@ -63,10 +63,15 @@ export function registerShowCommand(program: Command): void {
         const nodeRuns = registry.nodeRuns(runId);
         const totals = summariseNodeRuns(nodeRuns);
         const calls = callLedger.summarize(runId);
+        // A failed step's finished sibling tasks are not in the state yet (LangGraph
+        // applies a step's writes together), so finished stages come from the node log.
         const chapters = (state.chapters ?? []).map((chapter) => ({
           number: chapter.index + 1,
           title: chapter.title,
-          stages: Object.keys(state.artifacts?.[String(chapter.index)] ?? {}),
+          stages: nodeRuns
+            .filter((execution) => execution.chapterIndex === chapter.index && execution.status === "done")
+            .map((execution) => execution.node)
+            .filter((node, position, all) => all.indexOf(node) === position),
           video_url: state.artifacts?.[String(chapter.index)]?.video?.url ?? null,
         }));
 

@@ -9,6 +9,7 @@
  * change affects instead: see `restartAffectedStages`.
  */
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { buildDoc2VideoGraph } from "../../graphs/doc2video.js";
 import type { AppConfig, RunOptions } from "../config.js";
@@ -140,8 +141,10 @@ async function execute(
       throw new RunError(runId, `run ${runId} stopped before publishing its manifest; resume it with --thread ${runId}`);
     }
     registry.setStatus(runId, "completed");
-    // Every result is stored as an artifact now, so the replay archive is no longer needed.
+    // Every result is stored as an artifact now, so the replay archive and the
+    // scratch copies used for encoding are no longer needed.
     await services.callArchive.removeRun(runId);
+    await rm(services.paths.scratchDir(runId), { recursive: true, force: true });
     return { runId, state, elapsedSeconds: (performance.now() - started) / 1000, checkpoints: { ...checkpointer.stats } };
   } catch (error) {
     const failed = registry.nodeRuns(runId).filter((run) => run.status === "failed").at(-1);
