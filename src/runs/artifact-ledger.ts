@@ -4,7 +4,8 @@
  * artifacts reads this table, so it never lists the bucket, which on S3 or
  * GCS costs one request per page plus one per object.
  */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openWorkspaceDatabase } from "./workspace-database.js";
 import type { PutBody, PutResult, StorageAdapter } from "../adapters/storage/storage-adapter.js";
 
 /** One artifact as recorded. */
@@ -73,13 +74,7 @@ export class ArtifactLedger {
 
   /** Opens the database and creates the table on first use; both steps are idempotent. */
   private open(): Database.Database {
-    if (!this.db) {
-      const db = new Database(this.databasePath);
-      db.pragma("journal_mode = WAL");
-      db.pragma("busy_timeout = 5000");
-      db.exec(SCHEMA);
-      this.db = db;
-    }
+    this.db ??= openWorkspaceDatabase(this.databasePath, SCHEMA);
     return this.db;
   }
 

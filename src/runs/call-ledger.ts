@@ -12,7 +12,8 @@
  * once archived (model and offline writer records in storage) are inserted
  * directly as `archived` or `failed`.
  */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openWorkspaceDatabase } from "./workspace-database.js";
 
 /** Where a call stands; see the module comment. */
 export type CallStatus = "started" | "archived" | "failed" | "interrupted" | "replayed";
@@ -124,13 +125,7 @@ export class CallLedger {
 
   /** Opens the database and creates the table on first use; both steps are idempotent. */
   private open(): Database.Database {
-    if (!this.db) {
-      const db = new Database(this.databasePath);
-      db.pragma("journal_mode = WAL");
-      db.pragma("busy_timeout = 5000");
-      db.exec(SCHEMA);
-      this.db = db;
-    }
+    this.db ??= openWorkspaceDatabase(this.databasePath, SCHEMA);
     return this.db;
   }
 

@@ -6,9 +6,10 @@
  * The node log is what `show` uses for time accounting and what tests use to
  * prove that finished stages did not run again after a resume.
  */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openWorkspaceDatabase } from "./workspace-database.js";
 import os from "node:os";
-import { ConfigError, RunError } from "../errors.js";
+import { RunError } from "../errors.js";
 
 /** Lifecycle of a run. */
 export type RunStatus = "running" | "interrupted" | "failed" | "completed";
@@ -140,17 +141,7 @@ export class RunRegistry {
   private readonly db: Database.Database;
 
   constructor(databasePath: string) {
-    try {
-      this.db = new Database(databasePath);
-    } catch (error) {
-      throw new ConfigError(
-        `run database ${databasePath} cannot be opened: ${(error as Error).message}; check that the workspace folder is writable`,
-        { cause: error },
-      );
-    }
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("busy_timeout = 5000");
-    this.db.exec(SCHEMA);
+    this.db = openWorkspaceDatabase(databasePath, SCHEMA);
     this.addMissingColumns();
   }
 
