@@ -20,7 +20,7 @@ export interface GlobalFlags {
 /** Loads configuration with the global flags applied. */
 export function configFromFlags(flags: GlobalFlags, run?: Partial<RunOptions>): AppConfig {
   // The CLI reports failures itself in one line, so library logs stay quiet
-  // unless --verbose or LOG_LEVEL asks for them.
+  // unless --verbose or LOG_LEVEL requests them.
   const workspace = flags.workspace === undefined ? undefined : path.resolve(invocationDirectory(), flags.workspace);
   const overrides: ConfigOverrides = { workspace, run, defaultLogLevel: "fatal" };
   if (flags.verbose) overrides.logLevel = "info";
