@@ -206,7 +206,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   const runDefaults = parsed.data;
   if (runDefaults.minNarrationSeconds > runDefaults.maxNarrationSeconds) {
     throw new ConfigError(
-      `minimum narration (${runDefaults.minNarrationSeconds} s) exceeds maximum (${runDefaults.maxNarrationSeconds} s); fix DOC2VIDEO_MIN_SECONDS or DOC2VIDEO_MAX_SECONDS`,
+      `minimum narration (${runDefaults.minNarrationSeconds} s) exceeds maximum (${runDefaults.maxNarrationSeconds} s); fix --min-seconds or --max-seconds (DOC2VIDEO_MIN_SECONDS or DOC2VIDEO_MAX_SECONDS)`,
     );
   }
   if (runDefaults.width % 2 !== 0 || runDefaults.height % 2 !== 0) {

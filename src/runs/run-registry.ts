@@ -191,7 +191,10 @@ export class RunRegistry {
       const holder = run.lockPid;
       const sameHost = run.lockHost === null || run.lockHost === os.hostname();
       if (holder !== null && holder !== process.pid && sameHost && processIsAlive(holder)) {
-        throw new RunError(runId, `run ${runId} is already running (pid ${holder})`);
+        throw new RunError(
+          runId,
+          `run ${runId} is already running (pid ${holder}); wait for it to finish, or stop that process and resume again`,
+        );
       }
       this.db
         .prepare(`UPDATE doc2video_runs SET lock_pid = ?, lock_host = ?, status = 'running', updated_at = ? WHERE run_id = ?`)
