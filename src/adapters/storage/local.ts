@@ -94,6 +94,9 @@ export class LocalStorageAdapter implements StorageAdapter {
       } finally {
         await rm(temporary, { force: true });
       }
+      // NOTE: a kill between the link above and this write leaves the object
+      // without its metadata. `head` then rebuilds the hash but not the caller's
+      // metadata (the input hash), so the stage that wrote it does its work once more.
       await this.writeSidecar(key, sidecar);
       return { ...(await this.describe(key, sidecar)), created: true };
     } finally {
