@@ -1,4 +1,5 @@
-/** Formatting of durations and sizes for terminal output. */
+/** Formatting of durations, locations and run records for terminal and JSON output. */
+import type { RunRecord } from "../runs/run-registry.js";
 
 /** Formats seconds as `1h02m03s`, `2m05s` or `12.3s`. */
 export function formatDuration(seconds: number): string {
@@ -15,4 +16,27 @@ export function formatDuration(seconds: number): string {
 /** Converts a `file://` URL to a path for display; other URLs are returned unchanged. */
 export function displayLocation(url: string): string {
   return url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url;
+}
+
+/**
+ * A run record as printed by `--json`: snake_case keys like the other
+ * commands' JSON, with the stored options and settings parsed.
+ */
+export function runRecordJson(run: RunRecord) {
+  return {
+    run_id: run.runId,
+    status: run.status,
+    source_path: run.sourcePath,
+    source_sha256: run.sourceSha256,
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    finished_at: run.finishedAt,
+    failed_node: run.failedNode,
+    failed_chapter: run.failedChapter,
+    error: run.error,
+    lock_pid: run.lockPid,
+    lock_host: run.lockHost,
+    options: JSON.parse(run.optionsJson) as unknown,
+    settings: run.configJson === null ? null : (JSON.parse(run.configJson) as unknown),
+  };
 }

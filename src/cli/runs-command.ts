@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { RunRegistry } from "../runs/run-registry.js";
 import { workspacePaths } from "../workspace.js";
+import { runRecordJson } from "./format.js";
 import { configFromFlags, type GlobalFlags } from "./run-command.js";
 
 /** Registers `runs`. */
@@ -21,7 +22,7 @@ export function registerRunsCommand(program: Command): void {
         if (!Number.isInteger(limit) || limit <= 0) throw new Error(`invalid --limit ${JSON.stringify(flags.limit)}; expected a whole number above 0`);
         const runs = registry.list(limit);
         if (json) {
-          process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify(runs.map(runRecordJson), null, 2)}\n`);
           return;
         }
         if (runs.length === 0) {

@@ -7,7 +7,7 @@ import { CallLedger, type ProviderCallSummary } from "../runs/call-ledger.js";
 import { RunRegistry, type NodeRunRecord } from "../runs/run-registry.js";
 import type { RunStateType } from "../state.js";
 import { workspacePaths } from "../workspace.js";
-import { displayLocation, formatDuration } from "./format.js";
+import { displayLocation, formatDuration, runRecordJson } from "./format.js";
 import { configFromFlags, type GlobalFlags } from "./run-command.js";
 
 /** Per-node totals: executions, failures and time spent. */
@@ -77,7 +77,7 @@ export function registerShowCommand(program: Command): void {
 
         if (json) {
           const output = {
-            run,
+            run: runRecordJson(run),
             next: snapshot.next,
             stages: Object.fromEntries(totals),
             calls,

@@ -26,8 +26,9 @@ describe("run, runs and show with --json", () => {
   it("lists the run as completed", async () => {
     const result = await runCli(["--workspace", workspace, "runs", "--json"]);
     expect(result.code).toBe(0);
-    const runs = JSON.parse(result.stdout) as { runId: string; status: string }[];
-    expect(runs.map((run) => run.runId)).toEqual([summary.run_id]);
+    const runs = JSON.parse(result.stdout) as { run_id: string; status: string; options: { fps: number } }[];
+    expect(runs.map((run) => run.run_id)).toEqual([summary.run_id]);
+    expect(runs[0]?.options.fps).toBe(2);
     expect(runs[0]?.status).toBe("completed");
   });
 

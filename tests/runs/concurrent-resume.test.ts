@@ -28,8 +28,8 @@ describe("resuming one run from two processes", () => {
     const runId = runIdOf(first);
 
     const listed = await runCli(["--workspace", workspace, "runs", "--json"]);
-    const runs = JSON.parse(listed.stdout) as { runId: string; status: string }[];
-    expect(runs.find((run) => run.runId === runId)?.status).toBe("interrupted");
+    const runs = JSON.parse(listed.stdout) as { run_id: string; status: string }[];
+    expect(runs.find((run) => run.run_id === runId)?.status).toBe("interrupted");
 
     const resumers = [
       startCli(["--workspace", workspace, "--thread", runId], slow),
