@@ -67,6 +67,38 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   signal?.throwIfAborted();
 }
 
+/** A chapter with nothing to narrate: only code, URLs, tables or headings. */
+class NoSpeakableProseError extends ScriptValidationError {
+  constructor(request: ScriptRequest) {
+    super(`chapter ${request.chapterIndex + 1} "${request.chapterTitle}" has no speakable prose (only code, URLs, tables or headings)`);
+    this.name = "NoSpeakableProseError";
+  }
+}
+
+/**
+ * Script of a chapter with no prose, such as a section of a README that is
+ * all code: one scene that speaks the chapter title, so the video keeps the
+ * chapter in order instead of failing the whole run.
+ */
+function titleOnlyScript(request: ScriptRequest, writerName: string): ChapterScript {
+  const spokenTitle = cleanForSpeech(request.chapterTitle) || `Chapter ${request.chapterIndex + 1}`;
+  log.warn({ chapterIndex: request.chapterIndex, title: request.chapterTitle }, "chapter has no speakable prose; narrating its title only");
+  return ChapterScriptSchema.parse({
+    chapterIndex: request.chapterIndex,
+    chapterTitle: request.chapterTitle,
+    scenes: [
+      {
+        title: request.chapterTitle.slice(0, 120),
+        keyPoints: ["This section is code, tables or links", "Read it in the source document"],
+        sentences: [{ text: spokenTitle }],
+        sourceChunkIds: [],
+      },
+    ],
+    estimatedSeconds: Math.round(estimateSpeechSeconds(spokenTitle, request.wordsPerMinute) * 10) / 10,
+    writer: { name: writerName },
+  });
+}
+
 /** Writes chapter scripts by extracting sentences from the chapter itself; deterministic and offline. */
 export class ExtractiveScriptWriter implements ScriptWriter {
   readonly name = "offline-extractive";
@@ -79,7 +111,14 @@ export class ExtractiveScriptWriter implements ScriptWriter {
    */
   async write(request: ScriptRequest): Promise<ChapterScript> {
     throwIfAborted(request.signal);
-    const { sentences, headings, model } = this.analyse(request);
+    let analysed: ReturnType<ExtractiveScriptWriter["analyse"]>;
+    try {
+      analysed = this.analyse(request);
+    } catch (error) {
+      if (error instanceof NoSpeakableProseError) return titleOnlyScript(request, this.name);
+      throw error;
+    }
+    const { sentences, headings, model } = analysed;
     throwIfAborted(request.signal);
 
     const chosenIndexes = selectSentences(sentences, {
@@ -191,12 +230,7 @@ export class ExtractiveScriptWriter implements ScriptWriter {
         seconds: estimateSpeechSeconds(cleaned, request.wordsPerMinute),
       });
     }
-    if (speakable.length === 0) {
-      throw new ScriptValidationError(
-        `chapter ${request.chapterIndex} "${request.chapterTitle}" has no speakable prose (only code, URLs, tables or headings), so the offline writer cannot narrate it; ` +
-          "drop the chapter or merge it with a neighbouring one",
-      );
-    }
+    if (speakable.length === 0) throw new NoSpeakableProseError(request);
 
     const model = new TfIdfModel(speakable.map((sentence) => sentence.terms.map(({ term }) => term)));
     const withVectors = speakable.map((sentence) => ({

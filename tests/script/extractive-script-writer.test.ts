@@ -122,14 +122,14 @@ describe("ExtractiveScriptWriter edge cases", () => {
     expect(script.scenes.length).toBe(1);
   });
 
-  it("rejects a chapter of only code blocks", async () => {
+  it("narrates only the title of a code-only chapter", async () => {
     const text = "```js\nconsole.log('hello');\n```\n\n```sh\nnpm install\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
-    await expect(writer.write(requestFor(inlineChapter(text, "Code")))).rejects.toThrow(ScriptValidationError);
-  });
-
-  it("names the chapter in the code-only error", async () => {
-    const text = "```js\nconsole.log('hello');\n```\n";
-    await expect(writer.write(requestFor(inlineChapter(text, "Code")))).rejects.toThrow(/chapter 0 "Code" has no speakable prose/);
+    const script = await writer.write(requestFor(inlineChapter(text, "Installing the tools")));
+    expect(script.scenes).toHaveLength(1);
+    expect(script.scenes[0]?.sentences.map((sentence) => sentence.text)).toEqual(["Installing the tools"]);
+    expect(script.scenes[0]?.title).toBe("Installing the tools");
+    expect(script.scenes[0]?.keyPoints.length).toBeGreaterThanOrEqual(2);
+    expect(script.estimatedSeconds).toBeGreaterThan(0);
   });
 
   it("drops Project Gutenberg sentences", async () => {
