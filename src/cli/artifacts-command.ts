@@ -9,6 +9,7 @@ import { ArtifactLedger, type ArtifactRecord } from "../runs/artifact-ledger.js"
 import { RunRegistry } from "../runs/run-registry.js";
 import { workspacePaths } from "../workspace.js";
 import { configFromFlags, type GlobalFlags } from "./run-command.js";
+import { requireExistingWorkspace } from "./existing-workspace.js";
 
 /** One artifact as `artifacts --json` prints it. */
 export interface ArtifactListing {
@@ -87,6 +88,7 @@ export function registerArtifactsCommand(program: Command): void {
       // program wherever it appears, so it is read from the merged options.
       const flags = command.optsWithGlobals<GlobalFlags & { json?: boolean }>();
       const config = configFromFlags(flags);
+      requireExistingWorkspace(config);
       const paths = workspacePaths(config.workspace);
       const registry = new RunRegistry(paths.checkpointsDb);
       const ledger = new ArtifactLedger(paths.checkpointsDb);

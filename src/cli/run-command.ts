@@ -7,6 +7,7 @@ import { setLogLevel } from "../logger.js";
 import { resumeRun, startRun, type RunOutcome } from "../runs/run-executor.js";
 import { displayLocation, formatDuration } from "./format.js";
 import { createProgressPrinter } from "./progress-printer.js";
+import { requireExistingWorkspace } from "./existing-workspace.js";
 
 /** Global flags every command accepts. */
 export interface GlobalFlags {
@@ -178,6 +179,7 @@ export function registerRunCommand(program: Command): void {
 /** Resumes the run named by `--thread` (or `resume <id>`). */
 export async function resumeFromFlags(runId: string, globals: GlobalFlags, json = false): Promise<void> {
   const config = configFromFlags(globals);
+  requireExistingWorkspace(config);
   const controller = abortOnInterrupt();
   process.stderr.write(`resuming run ${runId}\n`);
   let outcome: RunOutcome;

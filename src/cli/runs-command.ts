@@ -4,6 +4,7 @@ import { RunRegistry } from "../runs/run-registry.js";
 import { workspacePaths } from "../workspace.js";
 import { runRecordJson } from "./format.js";
 import { configFromFlags, type GlobalFlags } from "./run-command.js";
+import { workspaceExists } from "./existing-workspace.js";
 
 /** Registers `runs`. */
 export function registerRunsCommand(program: Command): void {
@@ -16,6 +17,10 @@ export function registerRunsCommand(program: Command): void {
       const config = configFromFlags(command.optsWithGlobals<GlobalFlags>());
       // The program also defines --json (for --thread), and commander hands the flag to it.
       const json = flags.json === true || command.optsWithGlobals<{ json?: boolean }>().json === true;
+      if (!workspaceExists(config)) {
+        process.stdout.write(json ? "[]\n" : `no runs in ${config.workspace}; start one with \`pnpm agent run <file>\`\n`);
+        return;
+      }
       const registry = new RunRegistry(workspacePaths(config.workspace).checkpointsDb);
       try {
         const limit = Number(flags.limit);

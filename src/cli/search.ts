@@ -9,6 +9,7 @@ import { configFromFlags } from "./run-command.js";
 import { openChunkIndex } from "../indexing/open-chunk-index.js";
 import { MAX_SEARCH_K, searchChunks, validateK, type ChunkHit } from "../indexing/search-chunks.js";
 import { InvalidSearchError } from "../indexing/indexing-errors.js";
+import { requireExistingWorkspace } from "./existing-workspace.js";
 
 /** Flags of the search command. */
 interface SearchFlags {
@@ -43,6 +44,7 @@ async function runSearch(query: string, flags: SearchFlags): Promise<void> {
   }
   validateK(k);
   const config = configFromFlags(flags);
+  requireExistingWorkspace(config);
   const index = await openChunkIndex({ config });
   try {
     const hits = await searchChunks({ store: index.store, collection: index.collection, query, k, runId: flags.run });

@@ -9,6 +9,7 @@ import type { RunStateType } from "../state.js";
 import { workspacePaths } from "../workspace.js";
 import { displayLocation, formatDuration, runRecordJson } from "./format.js";
 import { configFromFlags, type GlobalFlags } from "./run-command.js";
+import { requireExistingWorkspace } from "./existing-workspace.js";
 
 /** Per-node totals: executions, failures and time spent. */
 export function summariseNodeRuns(nodeRuns: NodeRunRecord[]) {
@@ -51,6 +52,7 @@ export function registerShowCommand(program: Command): void {
       const config = configFromFlags(command.optsWithGlobals<GlobalFlags>());
       // The program also defines --json (for --thread), and commander hands the flag to it.
       const json = flags.json === true || command.optsWithGlobals<{ json?: boolean }>().json === true;
+      requireExistingWorkspace(config);
       const paths = workspacePaths(config.workspace);
       const registry = new RunRegistry(paths.checkpointsDb);
       const callLedger = new CallLedger(paths.checkpointsDb);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ScriptValidationError } from "../../src/errors.js";
 import { cleanForSpeech } from "../../src/script/clean-for-speech.js";
 import { ExtractiveScriptWriter } from "../../src/script/extractive-script-writer.js";
 import { ChapterScriptSchema, type ChapterScript, type ScriptRequest } from "../../src/script/script-schema.js";
