@@ -58,6 +58,7 @@ export function printSummary(outcome: RunOutcome, json: boolean): void {
           manifest_url: state.manifest?.url ?? null,
           chapter_video_urls: videos,
           elapsed_seconds: outcome.elapsedSeconds,
+          already_completed: outcome.alreadyCompleted === true,
         },
         null,
         2,
@@ -68,7 +69,9 @@ export function printSummary(outcome: RunOutcome, json: boolean): void {
   const firstVideo = videos.find((url) => url !== "");
   const lines = [
     "",
-    `run ${outcome.runId} completed`,
+    outcome.alreadyCompleted
+      ? `run ${outcome.runId} completed (it had already finished; nothing was left to do)`
+      : `run ${outcome.runId} completed`,
     `  document:     ${state.document?.title ?? "-"}`,
     `  chapters:     ${state.chapters.length}`,
     `  video length: ${formatDuration(state.fullVideo?.durationSeconds ?? 0)}`,

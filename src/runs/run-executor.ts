@@ -68,6 +68,8 @@ export interface RunOutcome {
   elapsedSeconds: number;
   /** Checkpoint saves of this process, and the time they took. */
   checkpoints?: CheckpointStats;
+  /** True when a resumed run had already completed, so nothing ran. */
+  alreadyCompleted?: boolean;
 }
 
 /** Makes a readable, unique run id such as `20261204-203012-hound-of-the-bask-3f9a`. */
@@ -289,7 +291,7 @@ export async function resumeRun(runId: string, options: ResumeOptions): Promise<
   // running again, so a kill after completion must not leave it that way.
   if (!changed && run.status === "completed") {
     const state = (await compiled.graph.getState({ configurable: { thread_id: runId } })).values as RunStateType;
-    return { runId, state, elapsedSeconds: 0 };
+    return { runId, state, elapsedSeconds: 0, alreadyCompleted: true };
   }
   services.registry.acquireLock(runId);
   if (!changed) return execute(services, runId, await resumeInput(compiled, run), options, compiled);
