@@ -13,6 +13,7 @@ import { chapterScratchDir, completeChapterStage } from "./chapter-task.js";
 import { INPUT_HASH_METADATA, ensureLocalCopy, inputHash } from "./input-hash.js";
 import type { ChapterTimings } from "./narrate-scenes.js";
 import { storeArtifact } from "./store-artifact.js";
+import { readStoredJson } from "./stored-json.js";
 import { trackNode } from "./track-node.js";
 
 /** Chapter-wide sentence timings: each scene's sentences shifted by the scene's offset. */
@@ -43,9 +44,7 @@ export async function composeVideo(task: ChapterTask, config: LangGraphRunnableC
         const audioFolder = await chapterScratchDir(services, task, "audio");
         const slideFolder = await chapterScratchDir(services, task, "slides");
 
-        const timings = JSON.parse(
-          (await services.storage.get(narration.timingsKey, { signal })).toString("utf8"),
-        ) as ChapterTimings;
+        const timings = await readStoredJson<ChapterTimings>(services, narration.timingsKey, signal);
         const cues = buildCaptionCues(chapterSentences(timings));
         const srt = formatSrt(cues);
         const vtt = formatWebVtt(cues);

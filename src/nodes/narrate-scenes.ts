@@ -5,12 +5,13 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { artifactKey } from "../adapters/storage/keys.js";
 import type { SentenceTiming } from "../adapters/tts/tts-adapter.js";
 import { concatWavs, createSilence, readWavFile, writeWavFile } from "../media/wav.js";
-import { ChapterScriptSchema, type Scene } from "../script/script-schema.js";
+import type { Scene } from "../script/script-schema.js";
 import { servicesFrom, type Services } from "../services.js";
 import type { ChapterTask, SceneAudio } from "../state.js";
 import { chapterScratchDir, completeChapterStage, sceneStem } from "./chapter-task.js";
 import { INPUT_HASH_METADATA, ensureLocalCopy, inputHash, isStoredWithInputs } from "./input-hash.js";
 import { storeArtifact } from "./store-artifact.js";
+import { loadChapterScript, readStoredJson } from "./stored-json.js";
 import { trackNode } from "./track-node.js";
 
 /** Silence after each scene, so a slide change does not cut off the last word, in seconds. */
@@ -52,11 +53,10 @@ async function narrateScene(
 
   if ((await isStoredWithInputs(services, audioKey, hash)) && (await isStoredWithInputs(services, timingsKey, hash))) {
     await ensureLocalCopy(services, audioKey, localPath, signal);
-    const timings = JSON.parse((await services.storage.get(timingsKey, { signal })).toString("utf8")) as SentenceTiming[];
+    const timings = await readStoredJson<SentenceTiming[]>(services, timingsKey, signal);
     const wav = await readWavFile(localPath);
-    const info = await services.storage.head(audioKey);
     return {
-      audio: { sceneIndex, key: audioKey, url: info!.url, durationSeconds: wav.durationSeconds },
+      audio: { sceneIndex, key: audioKey, url: services.storage.url(audioKey), durationSeconds: wav.durationSeconds },
       localPath,
       sentences: timings,
     };
@@ -104,15 +104,11 @@ async function narrateScene(
 export async function narrateScenes(task: ChapterTask, config: LangGraphRunnableConfig) {
   const services = servicesFrom(config);
   const { runId, chapter } = task;
-  const scriptRef = task.artifacts.script;
-  if (!scriptRef) throw new Error(`narrateScenes got chapter ${chapter.index + 1} without a script`);
 
   return services.chapterLimit.run(
     () =>
       trackNode(services, runId, "narrateScenes", chapter.index, async () => {
-        const script = ChapterScriptSchema.parse(
-          JSON.parse((await services.storage.get(scriptRef.key, { signal: config.signal })).toString("utf8")),
-        );
+        const script = await loadChapterScript(services, task, "narrateScenes", config.signal);
         const folder = await chapterScratchDir(services, task, "audio");
         const narrated: SceneNarration[] = [];
         for (const [sceneIndex, scene] of script.scenes.entries()) {

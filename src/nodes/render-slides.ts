@@ -3,12 +3,12 @@ import path from "node:path";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { SlideSpec } from "../adapters/images/slide-renderer.js";
 import { artifactKey } from "../adapters/storage/keys.js";
-import { ChapterScriptSchema } from "../script/script-schema.js";
 import { servicesFrom } from "../services.js";
 import type { ChapterTask } from "../state.js";
 import { chapterScratchDir, completeChapterStage, sceneStem } from "./chapter-task.js";
 import { INPUT_HASH_METADATA, ensureLocalCopy, inputHash, isStoredWithInputs } from "./input-hash.js";
 import { storeArtifact } from "./store-artifact.js";
+import { loadChapterScript } from "./stored-json.js";
 import { trackNode } from "./track-node.js";
 
 /** A leading "Chapter 3.", "LETTER IV:" or "Part 2 -" of a title: the document's own numbering. */
@@ -30,15 +30,11 @@ export function splitChapterLabel(title: string): { label?: string; title: strin
 export async function renderSlides(task: ChapterTask, config: LangGraphRunnableConfig) {
   const services = servicesFrom(config);
   const { runId, chapter, options, document } = task;
-  const scriptRef = task.artifacts.script;
-  if (!scriptRef) throw new Error(`renderSlides got chapter ${chapter.index + 1} without a script`);
 
   return services.chapterLimit.run(
     () =>
       trackNode(services, runId, "renderSlides", chapter.index, async () => {
-        const script = ChapterScriptSchema.parse(
-          JSON.parse((await services.storage.get(scriptRef.key, { signal: config.signal })).toString("utf8")),
-        );
+        const script = await loadChapterScript(services, task, "renderSlides", config.signal);
         const folder = await chapterScratchDir(services, task, "slides");
         const heading = splitChapterLabel(chapter.title);
         const keys: string[] = [];

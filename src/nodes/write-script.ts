@@ -12,6 +12,7 @@ import { loadDocumentText } from "./document-text.js";
 import { findRelatedChunks } from "./related-chunks.js";
 import { INPUT_HASH_METADATA, inputHash, isStoredWithInputs } from "./input-hash.js";
 import { storeArtifact } from "./store-artifact.js";
+import { readStoredJson } from "./stored-json.js";
 import { trackNode } from "./track-node.js";
 
 /** Writes the chapter's script, archives it, and sends the chapter to narrateScenes. */
@@ -38,7 +39,7 @@ export async function writeScript(task: ChapterTask, config: LangGraphRunnableCo
 
     let script;
     if (await isStoredWithInputs(services, key, hash)) {
-      script = JSON.parse((await services.storage.get(key, { signal: config.signal })).toString("utf8"));
+      script = await readStoredJson<unknown>(services, key, config.signal);
     } else {
       const writer = createScriptWriter(task.options.scriptWriter, services.config, {
         storage: services.storage,
