@@ -7,7 +7,8 @@ import { openChunkIndex, type ChunkIndex } from "../indexing/open-chunk-index.js
 import type { RunOptions } from "../config.js";
 import type { Services } from "../services.js";
 
-const opened = new Map<string, Promise<ChunkIndex>>();
+/** Open indexes by cache key, with the run each belongs to so a finished run can close its own. */
+const opened = new Map<string, { runId: string; index: Promise<ChunkIndex> }>();
 
 /**
  * Returns the chunk index for the run's embeddings provider and vector store.
@@ -15,7 +16,7 @@ const opened = new Map<string, Promise<ChunkIndex>>();
  */
 export function chunkIndexFor(services: Services, runId: string, options: RunOptions): Promise<ChunkIndex> {
   const cacheKey = JSON.stringify([services.config.workspace, runId, options.embeddingsProvider, options.vectorStore]);
-  let index = opened.get(cacheKey);
+  let index = opened.get(cacheKey)?.index;
   if (!index) {
     index = openChunkIndex({
       config: services.config,
@@ -32,7 +33,7 @@ export function chunkIndexFor(services: Services, runId: string, options: RunOpt
         }),
     });
     index.catch(() => opened.delete(cacheKey));
-    opened.set(cacheKey, index);
+    opened.set(cacheKey, { runId, index });
   }
   return index;
 }
@@ -40,10 +41,10 @@ export function chunkIndexFor(services: Services, runId: string, options: RunOpt
 /** Closes the indexes opened for `runId`, or every index when no run is given. */
 export async function closeChunkIndexes(runId?: string): Promise<void> {
   const closing: Promise<ChunkIndex>[] = [];
-  for (const [cacheKey, index] of opened) {
-    if (runId !== undefined && (JSON.parse(cacheKey) as string[])[1] !== runId) continue;
+  for (const [cacheKey, entry] of opened) {
+    if (runId !== undefined && entry.runId !== runId) continue;
     opened.delete(cacheKey);
-    closing.push(index);
+    closing.push(entry.index);
   }
   await Promise.all(closing.map(async (index) => (await index.catch(() => undefined))?.close()));
 }
