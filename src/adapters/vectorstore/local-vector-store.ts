@@ -8,13 +8,13 @@
  * whole metadata object also round-trips as JSON, so other LangChain code can
  * store any metadata it likes.
  */
-import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import * as lancedb from "@lancedb/lancedb";
 import { VectorStore } from "@langchain/core/vectorstores";
 import { Document, type DocumentInterface } from "@langchain/core/documents";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { getLogger } from "../../logger.js";
+import { idsForVectors } from "./vector-ids.js";
 
 /** Options of `LocalVectorStore`. */
 export interface LocalVectorStoreOptions {
@@ -98,10 +98,7 @@ export class LocalVectorStore extends VectorStore {
 
   /** Stores precomputed vectors, replacing any stored under the same ids. */
   async addVectors(vectors: number[][], documents: DocumentInterface[], options?: { ids?: string[] }): Promise<string[]> {
-    if (vectors.length !== documents.length) {
-      throw new RangeError(`got ${vectors.length} vectors for ${documents.length} documents; pass one vector per document`);
-    }
-    const ids = documents.map((document, i) => options?.ids?.[i] ?? document.id ?? randomUUID());
+    const ids = idsForVectors(vectors, documents, options);
     if (ids.length === 0) return ids;
     const rows = documents.map((document, i) => toRow(ids[i] as string, vectors[i] as number[], document));
 

@@ -6,8 +6,8 @@
 import { VectorStore } from "@langchain/core/vectorstores";
 import { Document, type DocumentInterface } from "@langchain/core/documents";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { randomUUID } from "node:crypto";
 import { cosineSimilarity } from "./cosine-similarity.js";
+import { idsForVectors } from "./vector-ids.js";
 
 interface StoredVector {
   id: string;
@@ -46,10 +46,7 @@ export class InMemoryVectorStore extends VectorStore {
 
   /** Stores precomputed vectors, replacing any stored under the same ids. */
   async addVectors(vectors: number[][], documents: DocumentInterface[], options?: { ids?: string[] }): Promise<string[]> {
-    if (vectors.length !== documents.length) {
-      throw new RangeError(`got ${vectors.length} vectors for ${documents.length} documents; pass one vector per document`);
-    }
-    const ids = documents.map((document, i) => options?.ids?.[i] ?? document.id ?? randomUUID());
+    const ids = idsForVectors(vectors, documents, options);
     documents.forEach((document, i) => {
       const id = ids[i] as string;
       this.vectors.set(id, {
