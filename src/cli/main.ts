@@ -7,7 +7,7 @@ import { setMaxListeners } from "node:events";
 import { Command, CommanderError } from "commander";
 import { Doc2VideoError } from "../errors.js";
 import { registerArtifactsCommand } from "./artifacts-command.js";
-import { registerRunCommand, resumeFromFlags, type GlobalFlags } from "./run-command.js";
+import { jsonRequested, registerRunCommand, resumeFromFlags, type GlobalFlags } from "./run-command.js";
 import { registerRunsCommand } from "./runs-command.js";
 import { registerSearchCommand } from "./search.js";
 import { registerShowCommand } from "./show-command.js";
@@ -46,9 +46,7 @@ Examples:
     .argument("<run-id>", "run id")
     .option("--json", "print the summary as JSON on stdout")
     .action(async (runId: string, flags: { json?: boolean }, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalFlags & { json?: boolean }>();
-      // The program also defines --json (for --thread), and commander hands the flag to it.
-      await resumeFromFlags(runId, globals, flags.json === true || globals.json === true);
+      await resumeFromFlags(runId, command.optsWithGlobals<GlobalFlags>(), jsonRequested(command));
     });
   registerRunsCommand(program);
   registerShowCommand(program);

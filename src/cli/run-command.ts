@@ -18,6 +18,15 @@ export interface GlobalFlags {
   force?: boolean;
 }
 
+/**
+ * Returns true when `--json` was given. The program also defines `--json`
+ * (for `--thread`), and commander hands the flag to it even when it follows a
+ * subcommand, so the merged options are read.
+ */
+export function jsonRequested(command: Command): boolean {
+  return command.optsWithGlobals<{ json?: boolean }>().json === true;
+}
+
 /** Loads configuration with the global flags applied. */
 export function configFromFlags(flags: GlobalFlags, run?: Partial<RunOptions>): AppConfig {
   // The CLI reports failures itself in one line, so library logs stay quiet
@@ -145,9 +154,8 @@ export function registerRunCommand(program: Command): void {
     .option("--fps <n>", "video frame rate", parsePositiveInteger)
     .option("--json", "print the summary as JSON on stdout")
     .action(async (file: string, flags: RunFlags, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalFlags & { json?: boolean }>();
-      // The program also defines --json (for --thread), and commander hands the flag to it.
-      const json = flags.json === true || globals.json === true;
+      const globals = command.optsWithGlobals<GlobalFlags>();
+      const json = jsonRequested(command);
       const overrides: Partial<RunOptions> = {};
       if (flags.targetSeconds) overrides.targetNarrationSeconds = flags.targetSeconds;
       if (flags.minSeconds) overrides.minNarrationSeconds = flags.minSeconds;

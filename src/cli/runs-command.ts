@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { RunRegistry } from "../runs/run-registry.js";
 import { workspacePaths } from "../workspace.js";
 import { runRecordJson } from "./format.js";
-import { configFromFlags, type GlobalFlags } from "./run-command.js";
+import { configFromFlags, jsonRequested, type GlobalFlags } from "./run-command.js";
 import { workspaceExists } from "./existing-workspace.js";
 
 /** Registers `runs`. */
@@ -15,8 +15,7 @@ export function registerRunsCommand(program: Command): void {
     .option("--json", "print JSON on stdout")
     .action((flags: { limit: string; json?: boolean }, command: Command) => {
       const config = configFromFlags(command.optsWithGlobals<GlobalFlags>());
-      // The program also defines --json (for --thread), and commander hands the flag to it.
-      const json = flags.json === true || command.optsWithGlobals<{ json?: boolean }>().json === true;
+      const json = jsonRequested(command);
       if (!workspaceExists(config)) {
         process.stdout.write(json ? "[]\n" : `no runs in ${config.workspace}; start one with \`pnpm agent run <file>\`\n`);
         return;

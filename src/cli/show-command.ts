@@ -8,7 +8,7 @@ import { RunRegistry, type NodeRunRecord } from "../runs/run-registry.js";
 import type { RunStateType } from "../state.js";
 import { workspacePaths } from "../workspace.js";
 import { displayLocation, formatDuration, runRecordJson } from "./format.js";
-import { configFromFlags, type GlobalFlags } from "./run-command.js";
+import { configFromFlags, jsonRequested, type GlobalFlags } from "./run-command.js";
 import { requireExistingWorkspace } from "./existing-workspace.js";
 
 /** Per-node totals: executions, failures and time spent. */
@@ -50,8 +50,7 @@ export function registerShowCommand(program: Command): void {
     .option("--json", "print JSON on stdout")
     .action(async (runId: string, flags: { json?: boolean }, command: Command) => {
       const config = configFromFlags(command.optsWithGlobals<GlobalFlags>());
-      // The program also defines --json (for --thread), and commander hands the flag to it.
-      const json = flags.json === true || command.optsWithGlobals<{ json?: boolean }>().json === true;
+      const json = jsonRequested(command);
       requireExistingWorkspace(config);
       const paths = workspacePaths(config.workspace);
       const registry = new RunRegistry(paths.checkpointsDb);
