@@ -19,7 +19,7 @@ export function displayLocation(url: string): string {
 }
 
 /**
- * A run record as printed by `--json`: snake_case keys like the other
+ * Converts a run record to its `--json` form: snake_case keys like the other
  * commands' JSON, with the stored options and settings parsed.
  */
 export function runRecordJson(run: RunRecord) {

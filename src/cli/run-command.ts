@@ -202,7 +202,7 @@ export async function resumeFromFlags(runId: string, globals: GlobalFlags, json 
       force: globals.force === true,
     });
   } catch (error) {
-    // Errors raised before any work (unknown run, lock held, changed input) already say what to do.
+    // Errors raised before any work (unknown run, lock held, changed input) already name the next step.
     const registered = error instanceof Doc2VideoError && error.name === "RunError";
     throw registered ? error : new RunStoppedError(runId, error);
   }

@@ -177,8 +177,8 @@ function buildJob(
     // the decoded video would end at the last frame's start. tpad clones that frame once,
     // one frame step later, and setpts pulls the clone back to the exact end time.
     // The one-input interleave leaves the output without a frame rate, so ffmpeg (N-47683
-    // and 5.1 both) gives the clone no duration, as in composeChapterVideo; with a frame
-    // rate, 5.1 gives it one and the video runs a frame step too long.
+    // and 5.1 both) gives the clone no duration, as in composeChapterVideo. With a frame
+    // rate, 5.1 gives the clone one, and the video runs a frame step too long.
     // NOTE: when the last frame is more than one frame step (of the input's frame rate)
     // before the end, the video still ends early and the duration check below rejects it.
     const endMs = Math.round(mode.totalSeconds * 1000);

@@ -14,7 +14,7 @@ export interface ArchivedCallSpec<T> {
   archive: LocalCallArchive;
   /** Call type recorded in the ledger, for example `speech` or `slide`. */
   kind: string;
-  /** What the call hash covers. */
+  /** Provider, model, parameters and input that the call hash covers. */
   identity: CallIdentity;
   /** Calls the provider; returns its result and the file it wrote, if any. */
   call: () => Promise<{ result: T; filePath?: string }>;
@@ -24,8 +24,9 @@ export interface ArchivedCallSpec<T> {
 }
 
 /**
- * Runs `spec.call` at most once per call hash and run. Outside a node
- * execution (a direct adapter call, a test) the provider is called as is.
+ * Runs `spec.call` once per call hash and run, replaying the archived result
+ * on later requests. A kill in the short window noted below repeats the call.
+ * Outside a node execution (a direct adapter call, a test) the provider is called as is.
  */
 export async function callThroughArchive<T>(spec: ArchivedCallSpec<T>): Promise<T> {
   const node = currentNode();

@@ -4,10 +4,10 @@
  * `show` and the tests can prove that a resumed run paid for no archived
  * result twice.
  *
- * A row's life: `started` just before the provider is called; `archived`
- * once the result is stored where a resume finds it; `failed` when the
- * provider raised; `interrupted` when the process died (or was aborted)
- * before the result was archived. A result found in the archive instead of
+ * A row starts as `started` just before the provider is called. It becomes
+ * `archived` once the result is stored where a resume finds it, `failed`
+ * when the provider raised, and `interrupted` when the process died (or was
+ * aborted) before the result was archived. A result found in the archive instead of
  * calling the provider gets a `replayed` row. Calls that a wrapper only sees
  * once archived (model and offline writer records in storage) are inserted
  * directly as `archived` or `failed`.
@@ -15,10 +15,10 @@
 import type Database from "better-sqlite3";
 import { openWorkspaceDatabase } from "./workspace-database.js";
 
-/** Where a call stands; see the module comment. */
+/** Status of a call; the module comment describes each. */
 export type CallStatus = "started" | "archived" | "failed" | "interrupted" | "replayed";
 
-/** Who made a call and what it was. */
+/** The run, node and provider of a call, and its hash. */
 export interface CallIdentityRow {
   runId: string;
   /** Hash of provider, model, parameters and input (see src/archive/call-hash.ts). */
@@ -40,7 +40,7 @@ export interface CallRow extends CallIdentityRow {
   status: CallStatus;
   /** Process that made the call. */
   pid: number;
-  /** Where the result is archived: a storage key or a workspace path. */
+  /** Location of the archived result: a storage key or a workspace path. */
   archiveKey: string | null;
   error: string | null;
   startedAt: string;
@@ -192,7 +192,7 @@ export class CallLedger {
 
   /**
    * Records a result replayed from the archive instead of calling the
-   * provider. When the archive holds the result but no row says so (the
+   * provider. When the archive contains the result but no row records it (the
    * process died between archiving and updating its row), the call's last
    * unfinished row is marked archived, so the ledger matches the archive.
    */

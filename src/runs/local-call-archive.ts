@@ -17,7 +17,7 @@ import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promis
 import path from "node:path";
 import { sha256OfFile } from "../adapters/storage/body.js";
 
-/** What the archive holds for one call. */
+/** Archive record of one call: the result and the file it refers to. */
 export interface ArchivedResult<T> {
   /** The provider's result, as JSON. */
   result: T;

@@ -172,7 +172,7 @@ export function runIdOf(cli: CliProcess): string {
  * Lists a run's stored objects as `key -> sha256`, with the run id in keys
  * replaced by `<run>`. JSON objects name the run and, in their URLs, the
  * workspace. They are hashed after replacing both, so two runs of the same
- * document compare equal. The manifest's indexing counters say
+ * document compare equal. The manifest's indexing counters record
  * what the last indexChunks execution did (a re-run after a kill skips
  * chunks the killed one had added), so they are left out of its hash.
  * Call records carry the call's own timing, which differs between any two

@@ -35,17 +35,17 @@ describe("run, runs and show with --json", () => {
   it("shows stage totals and chapter videos", async () => {
     const result = await runCli(["--workspace", workspace, "show", summary.run_id, "--json"]);
     expect(result.code).toBe(0);
-    const shown = JSON.parse(result.stdout) as {
+    const details = JSON.parse(result.stdout) as {
       run: { status: string };
       stages: Record<string, { runs: number; failed: number }>;
       chapters: { video_url: string | null }[];
       manifest_url: string;
     };
-    expect(shown.run.status).toBe("completed");
-    expect(shown.stages.composeVideo?.runs).toBe(3);
-    expect(shown.stages.composeVideo?.failed).toBe(0);
-    expect(shown.chapters.map((chapter) => chapter.video_url)).toEqual(summary.chapter_video_urls);
-    expect(shown.manifest_url).toBe(summary.manifest_url);
+    expect(details.run.status).toBe("completed");
+    expect(details.stages.composeVideo?.runs).toBe(3);
+    expect(details.stages.composeVideo?.failed).toBe(0);
+    expect(details.chapters.map((chapter) => chapter.video_url)).toEqual(summary.chapter_video_urls);
+    expect(details.manifest_url).toBe(summary.manifest_url);
   });
 
   it("prints a readable status without --json", async () => {

@@ -1,8 +1,8 @@
 /**
  * A short run with SCRIPT_WRITER=openai against the fake OpenAI server. The
- * first process stores no script for chapter 1 (its script.json write
- * fails after the model call was archived); the resumed run must replay
- * that call, so the server receives exactly one chat completion per chapter.
+ * first process stores no script for chapter 1, because its script.json
+ * write fails after the model call was archived. The resumed run must
+ * replay that call, so the server receives exactly one chat completion per chapter.
  */
 import { readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";

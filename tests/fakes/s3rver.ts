@@ -44,7 +44,7 @@ export interface RunningS3rver {
   /** Endpoint to give the S3 client (the proxy). */
   endpoint: string;
   requests: RecordedS3Request[];
-  /** Answers the next `count` requests that `matches` accepts with an S3 error instead of forwarding them. */
+  /** Fails the next `count` requests that `matches` accepts with an S3 error instead of forwarding them. */
   injectFault(fault: { count: number; status: number; code: string; matches?: (method: string, url: URL) => boolean }): void;
   /** Drops every injected fault that has not fired yet. */
   clearFaults(): void;
@@ -109,7 +109,7 @@ export async function startS3rver(options: { buckets: string[] }): Promise<Runni
   let stopTrigger: { matches: (method: string, url: URL) => boolean; stopped: (result: Promise<void>) => void } | undefined;
   // Set from the moment a stop begins, so no request reaches s3rver while it shuts down.
   let down = false;
-  // Requests forwarded to s3rver and not yet answered; a stop lets them finish first.
+  // Requests forwarded to s3rver and still waiting for a response. A stop lets them finish first.
   let inFlight = 0;
   let onDrained: (() => void) | undefined;
 

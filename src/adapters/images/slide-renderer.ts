@@ -1,6 +1,6 @@
 /** The slide interface: one 16:9 picture per scene. */
 
-/** What one slide shows. */
+/** Content and size of one slide. */
 export interface SlideSpec {
   documentTitle: string;
   chapterTitle: string;

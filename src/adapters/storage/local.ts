@@ -22,7 +22,7 @@ import type {
   StoredObjectInfo,
 } from "./storage-adapter.js";
 
-/** Folder under the root that holds sidecar metadata; never a valid key's first segment. */
+/** Folder under the root that contains sidecar metadata; keys may not start with it. */
 const META_DIR = ".meta";
 
 interface Sidecar {

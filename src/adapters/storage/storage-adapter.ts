@@ -10,7 +10,7 @@
 import type { Readable } from "node:stream";
 import type { StorageProviderName } from "../../config.js";
 
-/** What `put` accepts: a file on disk (streamed, multipart when large), bytes, or a stream. */
+/** Body of a `put`: a file on disk (streamed, multipart when large), bytes, or a stream. */
 export type PutBody =
   | { path: string }
   | Buffer

@@ -21,7 +21,7 @@ export interface SpeechRequest {
   signal?: AbortSignal;
 }
 
-/** What a synthesis produced. */
+/** Result of one synthesis: the WAV file, its length and sentence timings. */
 export interface SpeechResult {
   outputPath: string;
   durationSeconds: number;
